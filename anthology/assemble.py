@@ -1,0 +1,63 @@
+"""Joining the cleaned texts into one Pandoc Markdown book, in manifest order.
+
+Each text becomes a level-1 section whose id is the text's id. Note labels are prefixed with the
+text id so that two texts' note 1 never collide; Pandoc's EPUB writer then numbers notes per
+chapter file (one file per text), and the print style sheet resets its counter per text, so notes
+are numbered per text in both outputs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .footnotes import NOTE_CALL
+from .manifest import Book, TextEntry
+from .model import Document
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$])")
+
+
+def md_escape(value: str) -> str:
+    """Escape a plain string (from the manifest) for inclusion in Pandoc Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+@dataclass
+class AssembledText:
+    entry: TextEntry
+    document: Document
+
+
+def prefix_note_labels(body: str, prefix: str) -> str:
+    return NOTE_CALL.sub(lambda m: f"[^{prefix}-{m.group(1)}]", body)
+
+
+def demote_unknown(body: str) -> str:
+    """Keep a stray level-1 heading in a body from splitting the book: the title is the text's."""
+    return re.sub(r"(?m)^# ", "## ", body)
+
+
+def template_environment(book: Book) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(book.root / "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,  # these templates write Markdown; values are escaped with |md
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+def book_markdown(book: Book, texts: list[AssembledText]) -> str:
+    env = template_environment(book)
+    opener = env.get_template("opener.md.j2")
+    parts = []
+    for item in texts:
+        entry, doc = item.entry, item.document
+        lang = entry.language or book.language
+        parts.append(opener.render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta))
+        body = prefix_note_labels(demote_unknown(doc.body), entry.id)
+        parts.append(body.strip() + "\n")
+    return "\n".join(parts)

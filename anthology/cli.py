@@ -1,0 +1,57 @@
+"""The command line: `python build.py [options]` and `python build.py clean <text-id>`."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import AnthologyError
+
+DESCRIPTION = """Build the anthology: read the texts named in anthology.yml, clean them, and write
+the EPUB and the print PDF into output/ (plus output/clean/<id>.md for each cleaned text and
+output/cleaning-report.html listing every change the cleaner made)."""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION)
+    p.add_argument("--manifest", type=Path, default=Path("anthology.yml"),
+                   help="the manifest to build from (default: anthology.yml)")
+    p.add_argument("--only", choices=["epub", "pdf"], help="build only the EPUB or only the PDF")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
+    p.add_argument("-v", "--verbose", action="store_true", help="show a traceback when something fails")
+    sub = p.add_subparsers(dest="command")
+    clean = sub.add_parser("clean", help="print one text's cleaned Markdown and stop")
+    clean.add_argument("text_id", help="the text's id in the manifest")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
+    try:
+        if args.command == "clean":
+            from .pipeline import clean_one
+            sys.stdout.write(clean_one(args.manifest, args.text_id))
+            return 0
+        from .pipeline import build
+        result = build(args.manifest, only=args.only, progress=lambda name: say(f"· {name}"))
+    except AnthologyError as exc:
+        if args.verbose:
+            traceback.print_exc()
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # an unexpected failure still gets one clear line
+        if args.verbose:
+            traceback.print_exc()
+        print(f"error: the build failed: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for kind, path in result.outputs.items():
+        size = path.stat().st_size / 1024
+        pages = f", {result.pages} pages" if kind == "pdf" and result.pages else ""
+        say(f"{kind.upper():5} {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} ({size:.0f} KB{pages})")
+    say(f"done in {result.timings['total']:.1f} s")
+    return 0

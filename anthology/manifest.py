@@ -1,0 +1,190 @@
+"""The manifest (`anthology.yml`): load it safely, validate it against a schema, and report every
+problem at once as `anthology.yml:LINE: field: what is wrong` so that an editor can fix them
+without reading a traceback.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import ManifestError
+from .sources import FORMATS
+
+SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
+
+
+@dataclass(frozen=True)
+class TextEntry:
+    """One text of the book, as the manifest describes it."""
+
+    id: str
+    file: Path
+    format: str
+    title: str
+    author: str
+    date: str
+    subtitle: str = ""
+    language: str = ""
+    published: str = ""
+    source_url: str = ""
+    options: dict = field(default_factory=dict)
+    editorial: dict = field(default_factory=dict)
+    editorial_file: Path | None = None
+    cleaning: dict = field(default_factory=dict)
+    """Cleaning passes after reading, by name, each with its config (e.g. ``ocr_repair: {...}``)."""
+
+
+@dataclass(frozen=True)
+class Book:
+    """The whole book: metadata and the texts in reading order."""
+
+    root: Path
+    manifest_path: Path
+    meta: dict
+    texts: list[TextEntry]
+
+    @property
+    def language(self) -> str:
+        return self.meta["language"]
+
+    @property
+    def output_stem(self) -> str:
+        return self.meta.get("output_name") or "anthology"
+
+
+def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> dict:
+    """Map each value's path (keys and indexes) to its 1-based line in the YAML source."""
+    lines = {} if lines is None else lines
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[path + (key.value,)] = key.start_mark.line + 1
+            _line_map(value, path + (key.value,), lines)
+            lines[path + (key.value,)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_map(item, path + (i,), lines)
+    return lines
+
+
+def _line_for(lines: dict, path: tuple) -> int:
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def _field_name(path: tuple) -> str:
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[") or "(top)"
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    """Turn a jsonschema error into what an editor can act on."""
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return f"{error.message}; allowed fields here: {', '.join(allowed)}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "required":
+        return error.message
+    if error.validator == "type":
+        return f"{error.instance!r} should be of type {error.validator_value}"
+    if error.validator == "pattern":
+        hint = error.schema.get("description", "")
+        return f"{error.instance!r} is not valid" + (f" ({hint})" if hint else "")
+    return error.message
+
+
+def load_book(manifest_path: Path) -> Book:
+    """Load, validate and resolve the manifest; raise ManifestError listing every problem."""
+    manifest_path = Path(manifest_path).resolve()
+    root = manifest_path.parent
+    name = manifest_path.name
+    try:
+        source = manifest_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError([f"{name}: no such file; create it or pass --manifest PATH"]) from None
+    except UnicodeDecodeError as exc:
+        raise ManifestError([f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"]) from None
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise ManifestError([f"{name}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    if not isinstance(data, dict):
+        raise ManifestError([f"{name}:1: the manifest must be a mapping with `book:` and `texts:`"])
+    lines = _line_map(node)
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema["$defs"]["text"]["properties"]["format"]["enum"] = list(FORMATS)
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: _line_for(lines, tuple(e.absolute_path))):
+        path = tuple(error.absolute_path)
+        problems.append(f"{name}:{_line_for(lines, path)}: {_field_name(path)}: {_schema_message(error)}")
+    if problems:
+        raise ManifestError(problems)
+
+    texts, seen = [], {}
+    for i, raw in enumerate(data["texts"]):
+        here = lambda key: f"{name}:{_line_for(lines, ('texts', i, key))}: texts[{i}].{key}"  # noqa: E731
+        if raw["id"] in seen:
+            problems.append(f"{here('id')}: duplicate id {raw['id']!r} (first used by texts[{seen[raw['id']]}]); ids must be unique")
+        seen.setdefault(raw["id"], i)
+        text_file = _project_path(root, raw["file"], here("file"), problems)
+        editorial, editorial_file = {}, None
+        if raw.get("editorial"):
+            editorial_file = _project_path(root, raw["editorial"], here("editorial"), problems)
+            if editorial_file:
+                editorial = _load_editorial(editorial_file, here("editorial"), problems)
+        for pass_name, config in (raw.get("cleaning") or {}).items():
+            for key, value in (config or {}).items():
+                if key.endswith(("_file", "words", "corrections")) and isinstance(value, str):
+                    _project_path(root, value, f"{here('cleaning')}.{pass_name}.{key}", problems)
+        texts.append(TextEntry(
+            id=raw["id"], file=text_file or root, format=raw["format"], title=raw["title"],
+            author=raw["author"], date=str(raw["date"]), subtitle=raw.get("subtitle", ""),
+            language=raw.get("language", ""), published=raw.get("published", ""),
+            source_url=raw.get("source_url", ""), options=raw.get("options") or {},
+            editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
+        ))
+    if problems:
+        raise ManifestError(problems)
+    meta = dict(data["book"])
+    meta["date"] = str(meta["date"])
+    return Book(root=root, manifest_path=manifest_path, meta=meta, texts=texts)
+
+
+def _project_path(root: Path, value: str, where: str, problems: list[str]) -> Path | None:
+    """Resolve a path named in the manifest, refusing anything outside the project."""
+    candidate = Path(value)
+    if candidate.is_absolute():
+        problems.append(f"{where}: {value!r} is an absolute path; name a file inside the project, e.g. texts/NAME.txt")
+        return None
+    resolved = (root / candidate).resolve()
+    if not resolved.is_relative_to(root):
+        problems.append(f"{where}: {value!r} leaves the project folder; name a file inside it, e.g. texts/NAME.txt")
+        return None
+    if not resolved.is_file():
+        problems.append(f"{where}: file {value!r} does not exist (looked in {root})")
+        return None
+    return resolved
+
+
+def _load_editorial(path: Path, where: str, problems: list[str]) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problems.append(f"{path.name}{line}: not valid YAML ({where}): {getattr(exc, 'problem', exc)}")
+        return {}
+    if not isinstance(data, dict):
+        problems.append(f"{path.name}:1: an editorial file must be a mapping of entries ({where})")
+        return {}
+    return data

@@ -1,0 +1,104 @@
+"""The build, stage by stage: manifest → read each text → clean → typography → assemble →
+EPUB and PDF. Data flows one way; each stage only consumes what the previous one returned."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import report
+from .assemble import AssembledText, book_markdown
+from .cleaning import apply_pass
+from .inputs import decode_source
+from .manifest import Book, TextEntry, load_book
+from .model import Document
+from .outputs import write_text
+from .sources import read as read_source
+
+
+@dataclass
+class BuildResult:
+    book: Book
+    texts: list[AssembledText]
+    outputs: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    pages: int | None = None
+
+
+def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
+    """Read one text and run its cleaning passes and the house typography over it."""
+    raw = decode_source(entry.file, warnings)
+    origin = entry.file.relative_to(book.root).as_posix()
+    doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
+    for name, config in entry.cleaning.items():
+        doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
+    return typeset(doc, entry.language or book.language)
+
+
+def typeset(doc: Document, lang: str) -> Document:
+    try:
+        from .typography import typogrify
+    except ImportError:  # the typography pass is optional while it is being written
+        return doc
+    doc.body, changes = typogrify(doc.body, lang=lang)
+    doc.changes.extend(changes)
+    if doc.source_note:
+        doc.source_note, _ = typogrify(doc.source_note, lang=lang)
+    return doc
+
+
+def output_dir(book: Book) -> Path:
+    return book.root / "output"
+
+
+def build(manifest: Path, *, only: str | None = None, progress=None) -> BuildResult:
+    """Build the book; `only` is None (both), "epub" or "pdf"."""
+    step = progress or (lambda name: None)
+    t0 = time.perf_counter()
+    book = load_book(manifest)
+    result = BuildResult(book=book, texts=[])
+    out = output_dir(book)
+
+    step("read and clean texts")
+    t = time.perf_counter()
+    for entry in book.texts:
+        doc = read_text(book, entry, result.warnings)
+        result.texts.append(AssembledText(entry, doc))
+        write_text(out / "clean" / f"{entry.id}.md", doc.body)
+    report.write_reports(book, result.texts, out)
+    result.timings["clean"] = time.perf_counter() - t
+
+    markdown = book_markdown(book, result.texts)
+    write_text(out / "clean" / "book.md", markdown)
+
+    if only in (None, "epub"):
+        step("write EPUB")
+        t = time.perf_counter()
+        from .render.epub import write_epub
+        result.outputs["epub"] = write_epub(book, markdown, out / f"{book.output_stem}.epub")
+        result.timings["epub"] = time.perf_counter() - t
+    if only in (None, "pdf"):
+        step("lay out PDF")
+        t = time.perf_counter()
+        from .render.html import print_html
+        from .render.pdf import layout, write_pdf
+        html = print_html(book, markdown)
+        document = layout(book, html, result.warnings)
+        result.pages = len(document.pages)
+        result.timings["layout"] = time.perf_counter() - t
+        t = time.perf_counter()
+        result.outputs["pdf"] = write_pdf(document, out / f"{book.output_stem}.pdf")
+        result.timings["pdf"] = time.perf_counter() - t
+    result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def clean_one(manifest: Path, text_id: str) -> str:
+    """The cleaned Markdown of one text, for `build.py clean <id>`."""
+    book = load_book(manifest)
+    for entry in book.texts:
+        if entry.id == text_id:
+            return read_text(book, entry, []).body
+    from .errors import AnthologyError
+    raise AnthologyError(f"no text with id {text_id!r}; the manifest has: {', '.join(t.id for t in book.texts)}")

@@ -1,0 +1,49 @@
+"""The EPUB 3: Pandoc's EPUB writer, one chapter file per text (so notes are numbered per text and
+sit at the end of their own text), with the book's metadata and the e-reader style sheet."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..manifest import Book
+from ..outputs import atomic_path
+from . import pandoc
+
+
+def epub_metadata(book: Book) -> dict:
+    meta = book.meta
+    authors = []
+    for text in book.texts:
+        if text.author not in authors:
+            authors.append(text.author)
+    return {
+        "title": [
+            {"type": "main", "text": meta["title"]},
+            *([{"type": "subtitle", "text": meta["subtitle"]}] if meta.get("subtitle") else []),
+        ],
+        "creator": [{"role": "edt", "text": meta["editor"]}],
+        "contributor": [{"role": "aut", "text": author} for author in authors],
+        "identifier": [{"text": meta["identifier"]}],
+        "lang": book.language,
+        "date": meta["date"],
+        "rights": meta["rights"],
+        "publisher": meta.get("publisher", meta["editor"]),
+        "subject": meta.get("subjects", []),
+    }
+
+
+def write_epub(book: Book, markdown: str, target: Path) -> Path:
+    styles = book.root / "styles"
+    with tempfile.TemporaryDirectory(prefix="anthology-epub-") as tmp:
+        meta_file = Path(tmp) / "metadata.yaml"
+        meta_file.write_text(yaml.safe_dump(epub_metadata(book), allow_unicode=True), encoding="utf-8")
+        with atomic_path(target) as part:
+            pandoc.convert(markdown, "epub3", outputfile=part, args=[
+                "--split-level=1",
+                "--toc-depth=3",
+                f"--metadata-file={meta_file}",
+                f"--css={styles / 'epub.css'}",
+            ])
+    return target

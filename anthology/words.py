@@ -1,0 +1,23 @@
+"""Counting words the same way everywhere (preface tables, word-count checks, reading times)."""
+from __future__ import annotations
+
+import re
+
+_MARKUP = re.compile(
+    r"<sup>\d+</sup>"          # HTML note calls in some sources
+    r"|\[\^[^\]]+\]:?"          # Pandoc note calls and definition labels
+    r"|\]\([^)]*\)"             # the URL part of a Markdown link
+    r"|https?://\S+"            # bare URLs
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+
+READING_WORDS_PER_MINUTE = 230
+"""A typical silent-reading speed for non-fiction; reading times are estimates, not promises."""
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(_MARKUP.sub(" ", text)))
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, round(words / READING_WORDS_PER_MINUTE))

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian 12 machine (Python 3.11) to build and test the anthology:
+# the system libraries WeasyPrint and the tests need, Java for EPUBCheck, and a virtualenv in .venv.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig poppler-utils"
+command -v java >/dev/null 2>&1 || packages="$packages default-jre-headless"
+missing=""
+for p in $packages; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt

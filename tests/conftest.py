@@ -1,0 +1,50 @@
+"""Shared fixtures: one real build of the whole book (EPUB and PDF) per test session, in a copy of
+the project, so that many tests can inspect the same files."""
+from __future__ import annotations
+
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+PROJECT_PARTS = ["anthology.yml", "texts", "editorial", "templates", "styles", "fonts"]
+
+
+def copy_project(dest: Path) -> Path:
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.exists():
+            shutil.copy2(src, dest / part)
+    for extra in ROOT.glob("*.yml"):
+        if not (dest / extra.name).exists():
+            shutil.copy2(extra, dest / extra.name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The whole book, built once: returns the pipeline's BuildResult."""
+    from anthology.pipeline import build
+
+    project = copy_project(tmp_path_factory.mktemp("book"))
+    return build(project / "anthology.yml")
+
+
+@pytest.fixture(scope="session")
+def epub(built):
+    from epub_tools import Epub
+
+    return Epub(built.outputs["epub"])
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    return copy_project(tmp_path)
