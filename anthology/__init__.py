@@ -1,0 +1,1 @@
+"""The anthology build system: manifest → readers → cleaning → typography → EPUB and PDF."""
