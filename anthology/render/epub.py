@@ -1,5 +1,8 @@
 """The EPUB 3: Pandoc's EPUB writer, one chapter file per text (so notes are numbered per text and
-sit at the end of their own text), with the book's metadata and the e-reader style sheet."""
+sit at the end of their own text), with the book's metadata and the e-reader style sheet.
+
+Pandoc runs sandboxed, which also stops it reading a `--css` file; so it writes its default style
+sheet and the package step swaps ours in (it rewrites the zip anyway, for reproducibility)."""
 from __future__ import annotations
 
 import tempfile
@@ -10,6 +13,7 @@ import yaml
 from ..manifest import Book
 from ..outputs import atomic_path
 from . import pandoc
+from .epub_package import repackage
 
 
 def epub_metadata(book: Book) -> dict:
@@ -44,6 +48,6 @@ def write_epub(book: Book, markdown: str, target: Path) -> Path:
                 "--split-level=1",
                 "--toc-depth=3",
                 f"--metadata-file={meta_file}",
-                f"--css={styles / 'epub.css'}",
             ])
+            repackage(part, replace={"EPUB/styles/stylesheet1.css": (styles / "epub.css").read_bytes()})
     return target
