@@ -18,6 +18,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--manifest", type=Path, default=Path("anthology.yml"),
                    help="the manifest to build from (default: anthology.yml)")
     p.add_argument("--only", choices=["epub", "pdf"], help="build only the EPUB or only the PDF")
+    p.add_argument("--check", action="store_true",
+                   help="after building, validate the EPUB with EPUBCheck; any error or warning fails the build")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
     p.add_argument("-v", "--verbose", action="store_true", help="show a traceback when something fails")
     sub = p.add_subparsers(dest="command")
@@ -53,5 +55,14 @@ def main(argv: list[str] | None = None) -> int:
         size = path.stat().st_size / 1024
         pages = f", {result.pages} pages" if kind == "pdf" and result.pages else ""
         say(f"{kind.upper():5} {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} ({size:.0f} KB{pages})")
+    if args.check and "epub" in result.outputs:
+        from .validate import epubcheck
+        findings = epubcheck(result.outputs["epub"])
+        for finding in findings:
+            print(f"epubcheck: {finding}", file=sys.stderr)
+        if findings:
+            print(f"error: EPUBCheck found {len(findings)} problem(s) in {result.outputs['epub'].name}", file=sys.stderr)
+            return 1
+        say("EPUBCheck: no errors or warnings")
     say(f"done in {result.timings['total']:.1f} s")
     return 0

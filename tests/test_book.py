@@ -104,3 +104,24 @@ def test_pdf_is_written_with_every_text(built):
     assert len(reader.pages) == built.pages > 150
     text = "".join(page.extract_text() for page in reader.pages[::3])
     assert "Soviet" in text
+
+
+def test_epubcheck_reports_no_errors_or_warnings(built):
+    from anthology.validate import epubcheck
+
+    assert [str(f) for f in epubcheck(built.outputs["epub"])] == []
+
+
+def test_epubcheck_catches_a_broken_epub(built, tmp_path):
+    import zipfile
+
+    from anthology.validate import epubcheck
+
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(built.outputs["epub"]) as good, zipfile.ZipFile(broken, "w") as bad:
+        for name in good.namelist():
+            data = good.read(name)
+            if name.endswith("ch001.xhtml"):
+                data = data.replace(b"</section>", b"</sectio>", 1)  # not well-formed any more
+            bad.writestr(name, data)
+    assert any(f.level in ("ERROR", "FATAL") for f in epubcheck(broken))

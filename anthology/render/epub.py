@@ -5,6 +5,8 @@ Pandoc runs sandboxed, which also stops it reading a `--css` file; so it writes 
 sheet and the package step swaps ours in (it rewrites the zip anyway, for reproducibility)."""
 from __future__ import annotations
 
+import datetime
+import os
 import tempfile
 from pathlib import Path
 
@@ -38,13 +40,23 @@ def epub_metadata(book: Book) -> dict:
     }
 
 
+def source_date_epoch(book: Book) -> str:
+    """The build's timestamp: SOURCE_DATE_EPOCH if set, else the edition date in the manifest, so
+    that two builds of the same sources give byte-identical files."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    year, month, day = (list(map(int, str(book.meta["date"]).split("-"))) + [1, 1])[:3]
+    moment = datetime.datetime(year, month, day, tzinfo=datetime.timezone.utc)
+    return str(int(moment.timestamp()))
+
+
 def write_epub(book: Book, markdown: str, target: Path) -> Path:
     styles = book.root / "styles"
     with tempfile.TemporaryDirectory(prefix="anthology-epub-") as tmp:
         meta_file = Path(tmp) / "metadata.yaml"
         meta_file.write_text(yaml.safe_dump(epub_metadata(book), allow_unicode=True), encoding="utf-8")
         with atomic_path(target) as part:
-            pandoc.convert(markdown, "epub3", outputfile=part, args=[
+            pandoc.convert(markdown, "epub3", outputfile=part, source_date_epoch=source_date_epoch(book), args=[
                 "--split-level=1",
                 "--toc-depth=3",
                 f"--metadata-file={meta_file}",
