@@ -83,9 +83,6 @@ def _field_name(path: tuple) -> str:
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
     """Turn a jsonschema error into what an editor can act on."""
-    if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        return f"{error.message}; allowed fields here: {', '.join(allowed)}"
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
     if error.validator == "required":
@@ -124,9 +121,16 @@ def load_book(manifest_path: Path) -> Book:
     schema["$defs"]["text"]["properties"]["format"]["enum"] = list(FORMATS)
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: _line_for(lines, tuple(e.absolute_path))):
+    for error in validator.iter_errors(data):
         path = tuple(error.absolute_path)
-        problems.append(f"{name}:{_line_for(lines, path)}: {_field_name(path)}: {_schema_message(error)}")
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = sorted(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - set(allowed)):
+                problems.append((_line_for(lines, path + (key,)), f"{_field_name(path + (key,))}: unknown field; "
+                                 f"allowed here: {', '.join(allowed)}"))
+            continue
+        problems.append((_line_for(lines, path), f"{_field_name(path)}: {_schema_message(error)}"))
+    problems = [f"{name}:{line}: {message}" for line, message in sorted(problems)]
     if problems:
         raise ManifestError(problems)
 

@@ -20,6 +20,9 @@ MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-smart"
 """The typography pass has already set every quote and dash; `smart` would second-guess it."""
 
 
+SAFETY_FILTER = Path(__file__).with_name("filters") / "no_external_images.lua"
+
+
 class PandocError(RuntimeError):
     pass
 
@@ -33,7 +36,7 @@ def convert(text: str, to: str, *, args: list[str] | None = None, outputfile: Pa
             filters: list[Path] | None = None, source_date_epoch: str | None = None,
             from_format: str = MARKDOWN) -> str:
     command = [pandoc_path(), "--sandbox", f"--from={from_format}", f"--to={to}", *(args or [])]
-    command += [f"--lua-filter={f}" for f in filters or []]
+    command += [f"--lua-filter={f}" for f in [SAFETY_FILTER, *(filters or [])]]
     if outputfile:
         command.append(f"--output={outputfile}")
     env = dict(os.environ)
