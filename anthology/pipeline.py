@@ -9,6 +9,7 @@ from pathlib import Path
 from . import report
 from .assemble import AssembledText, book_markdown
 from .cleaning import apply_pass
+from .errors import EditorialError
 from .inputs import decode_source
 from .manifest import Book, TextEntry, load_book
 from .model import Document
@@ -30,7 +31,13 @@ def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
     """Read one text and run its cleaning passes and the house typography over it."""
     raw = decode_source(entry.file, warnings)
     origin = entry.file.relative_to(book.root).as_posix()
-    doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
+    try:
+        doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
+    except EditorialError as exc:
+        if entry.editorial_file is None:
+            raise
+        editorial = entry.editorial_file.relative_to(book.root).as_posix()
+        raise EditorialError(f"{editorial} (for {origin}): {exc}") from exc
     for name, config in entry.cleaning.items():
         doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
     return typeset(doc, entry.language or book.language)
