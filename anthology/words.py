@@ -9,7 +9,8 @@ _MARKUP = re.compile(
     r"|\]\([^)]*\)"             # the URL part of a Markdown link
     r"|https?://\S+"            # bare URLs
 )
-_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+# Numbers are left out: note numbers glued to words in some sources would otherwise count.
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 READING_WORDS_PER_MINUTE = 230
 """A typical silent-reading speed for non-fiction; reading times are estimates, not promises."""
