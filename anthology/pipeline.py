@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import report
+from . import apparatus, ast, report
 from .assemble import AssembledText, book_markdown
 from .cleaning import apply_pass
 from .errors import EditorialError
@@ -78,19 +78,20 @@ def build(manifest: Path, *, only: str | None = None, progress=None) -> BuildRes
 
     markdown = book_markdown(book, result.texts)
     write_text(out / "clean" / "book.md", markdown)
+    book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
 
     if only in (None, "epub"):
         step("write EPUB")
         t = time.perf_counter()
         from .render.epub import write_epub
-        result.outputs["epub"] = write_epub(book, markdown, out / f"{book.output_stem}.epub")
+        result.outputs["epub"] = write_epub(book, book_ast, out / f"{book.output_stem}.epub")
         result.timings["epub"] = time.perf_counter() - t
     if only in (None, "pdf"):
         step("lay out PDF")
         t = time.perf_counter()
         from .render.html import print_html
         from .render.pdf import layout, write_pdf
-        html = print_html(book, markdown)
+        html = print_html(book, book_ast)
         document = layout(book, html, result.warnings)
         result.pages = len(document.pages)
         result.timings["layout"] = time.perf_counter() - t

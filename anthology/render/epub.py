@@ -14,6 +14,7 @@ import yaml
 
 from ..manifest import Book
 from ..outputs import atomic_path
+from ..ast import to_json
 from . import pandoc
 from .epub_package import repackage
 
@@ -50,13 +51,13 @@ def source_date_epoch(book: Book) -> str:
     return str(int(moment.timestamp()))
 
 
-def write_epub(book: Book, markdown: str, target: Path) -> Path:
+def write_epub(book: Book, book_ast: dict, target: Path) -> Path:
     styles = book.root / "styles"
     with tempfile.TemporaryDirectory(prefix="anthology-epub-") as tmp:
         meta_file = Path(tmp) / "metadata.yaml"
         meta_file.write_text(yaml.safe_dump(epub_metadata(book), allow_unicode=True), encoding="utf-8")
         with atomic_path(target) as part:
-            pandoc.convert(markdown, "epub3", outputfile=part, source_date_epoch=source_date_epoch(book), args=[
+            pandoc.convert(to_json(book_ast), "epub3", from_format="json", outputfile=part, source_date_epoch=source_date_epoch(book), args=[
                 "--split-level=1",
                 "--toc-depth=3",
                 f"--metadata-file={meta_file}",

@@ -1,0 +1,75 @@
+"""The book as Pandoc's AST (JSON), the one document both outputs are written from.
+
+The apparatus (paragraph numbers, glossary links, index marks) is added by walking this tree once,
+so the EPUB and the PDF get exactly the same marks; each writer then only changes how they look.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable, Iterator
+
+from .render import pandoc
+
+
+def from_markdown(markdown: str) -> dict:
+    return json.loads(pandoc.convert(markdown, "json"))
+
+
+def to_json(ast: dict) -> str:
+    return json.dumps(ast, ensure_ascii=False)
+
+
+def stringify(node) -> str:
+    """The plain text of an AST node or list of nodes (as pandoc.utils.stringify)."""
+    if isinstance(node, list):
+        return "".join(stringify(n) for n in node)
+    if not isinstance(node, dict):
+        return ""
+    kind = node.get("t")
+    if kind == "Str":
+        return node["c"]
+    if kind in ("Space", "SoftBreak"):
+        return " "
+    if kind == "LineBreak":
+        return "\n"
+    if kind == "Note":
+        return ""
+    content = node.get("c")
+    if kind in ("Span", "Div", "Link", "Image", "Code", "CodeBlock"):
+        return stringify(content[1]) if kind in ("Span", "Div", "Link", "Image") else content[1]
+    if kind == "Quoted":
+        return stringify(content[1])
+    if kind == "Header":
+        return stringify(content[2])
+    return stringify(content) if isinstance(content, list) else ""
+
+
+def walk_blocks(blocks: list, visit: Callable[[dict], None]) -> None:
+    """Call `visit` on every block, depth first (into Divs and BlockQuotes and list items)."""
+    for block in blocks:
+        visit(block)
+        kind, content = block.get("t"), block.get("c")
+        if kind in ("Div",):
+            walk_blocks(content[1], visit)
+        elif kind == "BlockQuote":
+            walk_blocks(content, visit)
+        elif kind in ("BulletList",):
+            for item in content:
+                walk_blocks(item, visit)
+        elif kind == "OrderedList":
+            for item in content[1]:
+                walk_blocks(item, visit)
+
+
+def texts(ast: dict) -> Iterator[tuple[str, list]]:
+    """(text id, its top-level blocks) for each text: the blocks from its level-1 heading on."""
+    current_id, current = None, []
+    for block in ast["blocks"]:
+        if block["t"] == "Header" and block["c"][0] == 1:
+            if current_id:
+                yield current_id, current
+            current_id, current = block["c"][1][0], []
+        if current_id:
+            current.append(block)
+    if current_id:
+        yield current_id, current
