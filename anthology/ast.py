@@ -62,13 +62,16 @@ def walk_blocks(blocks: list, visit: Callable[[dict], None]) -> None:
 
 
 def texts(ast: dict) -> Iterator[tuple[str, list]]:
-    """(text id, its top-level blocks) for each text: the blocks from its level-1 heading on."""
+    """(text id, its top-level blocks) for each text: the blocks from its level-1 heading (class
+    `text`) up to the next level-1 heading. Front and back matter (preface, glossary, index) are
+    level-1 sections without that class and are skipped."""
     current_id, current = None, []
     for block in ast["blocks"]:
         if block["t"] == "Header" and block["c"][0] == 1:
             if current_id:
                 yield current_id, current
-            current_id, current = block["c"][1][0], []
+            is_text = "text" in block["c"][1][1]
+            current_id, current = (block["c"][1][0] if is_text else None), []
         if current_id:
             current.append(block)
     if current_id:
