@@ -1,0 +1,74 @@
+"""The house typography, applied to every text after cleaning (after Standard Ebooks' `typogrify`).
+
+`typogrify` sets quotes, dashes, ellipses, ranges, fractions and no-break spaces in a text's
+Pandoc Markdown body, and returns the changes it made for the cleaning report. Pandoc then reads
+the body with its `smart` extension off, so every character set here is final.
+
+The rules are small and named; `RULES` lists them in the order they run, which matters:
+spaces are tidied and ellipses made glyphs first; quotes are curled while dashes are still in
+their source form (so `outstripping'—` is read as a closing quote); number ranges are taken before
+the sentence-dash rules could take a dash between two numbers for a sentence dash; the spacing
+around ellipses is settled once quotes and dashes are known, and before the number rules, which
+look at what stands before a fraction; the other spaces last.
+
+Markdown syntax is never touched: block markers at the start of a line, note calls, link targets,
+URLs, code and raw HTML are hidden from the rules (see `markup`). Rules that only suit one output
+(hair spaces, runt control) are applied to Pandoc's HTML by `for_output`.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import Change
+from . import dashes, numbers, quotes, spacing
+from .markup import Masked, prose_lines
+from .output import for_output
+from .rules import FunctionRule, Recorder, Rule
+
+__all__ = ["typogrify", "for_output", "RULES", "rule_ids", "summarise"]
+
+RULES: list[Rule | FunctionRule] = [
+    *spacing.RULES_BEFORE_QUOTES,
+    *quotes.RULES,
+    *numbers.RANGE_RULES,  # before any dash between two numbers could become a sentence dash
+    *dashes.RULES,
+    *spacing.ELLIPSIS_RULES,  # after quotes and dashes: its spacing depends on both
+    *numbers.RULES,
+    *spacing.SPACE_RULES,
+]
+
+
+def rule_ids() -> list[str]:
+    """Every id a change can carry, for the report's legend."""
+    ids: list[str] = []
+    for rule in RULES:
+        ids.extend(rule.ids if isinstance(rule, FunctionRule) and rule.ids else [rule.id])
+    return ids
+
+
+def typogrify(markdown: str, *, lang: str = "en") -> tuple[str, list[Change]]:
+    """Apply the house style to a Pandoc Markdown body; return the new body and its changes.
+
+    `where` in each change is the line of `markdown` (the clean body), since the typography pass
+    runs after the readers and no longer knows the raw file's lines.
+    """
+    rules = [rule for rule in RULES if rule.applies_to(lang)]
+    lines: list[str] = []
+    changes: list[Change] = []
+    for number, prefix, content in prose_lines(markdown):
+        if prefix is None:
+            lines.append(content)
+            continue
+        masked = Masked.of(content)
+        recorder = Recorder(masked, f"line {number}")
+        text = masked.text
+        for rule in rules:
+            text = rule.apply(text, recorder)
+        lines.append(prefix + masked.reveal(text))
+        changes.extend(recorder.changes)
+    return "\n".join(lines), changes
+
+
+def summarise(changes: list[Change]) -> dict[str, int]:
+    """How many changes each typography rule made, most frequent first (for a report header)."""
+    return dict(Counter(change.rule for change in changes).most_common())
