@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(clean_one(args.manifest, args.text_id))
             return 0
         from .pipeline import build
-        result = build(args.manifest, only=args.only, progress=lambda name: say(f"· {name}"))
+        from .progress import Progress
+        result = build(args.manifest, only=args.only, progress=Progress(quiet=args.quiet))
     except AnthologyError as exc:
         if args.verbose:
             traceback.print_exc()
@@ -49,12 +50,16 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: the build failed: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
         return 1
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    if result.warnings:
+        print(f"{len(result.warnings)} warning(s):", file=sys.stderr)
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     for kind, path in result.outputs.items():
         size = path.stat().st_size / 1024
         pages = f", {result.pages} pages" if kind == "pdf" and result.pages else ""
-        say(f"{kind.upper():5} {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} ({size:.0f} KB{pages})")
+        shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+        say(f"{kind.upper():5} {shown} ({size:.0f} KB{pages})")
+    say(f"cleaning report: {result.book.root / 'output' / 'cleaning-report.html'}")
     if args.check and "epub" in result.outputs:
         from .validate import epubcheck
         findings = epubcheck(result.outputs["epub"])

@@ -1,5 +1,6 @@
 """The build, stage by stage: manifest → read each text → clean → typography → assemble →
-EPUB and PDF. Data flows one way; each stage only consumes what the previous one returned."""
+apparatus → PDF layout → PDF and EPUB. Data flows one way; each stage only consumes what the
+previous one returned."""
 from __future__ import annotations
 
 import time
@@ -9,11 +10,12 @@ from pathlib import Path
 from . import apparatus, ast, report
 from .assemble import AssembledText, book_markdown
 from .cleaning import apply_pass
-from .errors import EditorialError
+from .errors import AnthologyError, EditorialError
 from .inputs import decode_source
 from .manifest import Book, TextEntry, load_book
 from .model import Document
 from .outputs import write_text
+from .progress import Progress
 from .sources import read as read_source
 
 
@@ -23,6 +25,7 @@ class BuildResult:
     texts: list[AssembledText]
     outputs: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     pages: int | None = None
 
@@ -33,21 +36,19 @@ def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
     origin = entry.file.relative_to(book.root).as_posix()
     try:
         doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
+        for name, config in entry.cleaning.items():
+            doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
     except EditorialError as exc:
-        if entry.editorial_file is None:
+        if entry.editorial_file is None or str(exc).startswith("editorial/"):
             raise
         editorial = entry.editorial_file.relative_to(book.root).as_posix()
         raise EditorialError(f"{editorial} (for {origin}): {exc}") from exc
-    for name, config in entry.cleaning.items():
-        doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
     return typeset(doc, entry.language or book.language)
 
 
 def typeset(doc: Document, lang: str) -> Document:
-    try:
-        from .typography import typogrify
-    except ImportError:  # the typography pass is optional while it is being written
-        return doc
+    from .typography import typogrify
+
     doc.body, changes = typogrify(doc.body, lang=lang)
     doc.changes.extend(changes)
     if doc.source_note:
@@ -59,46 +60,45 @@ def output_dir(book: Book) -> Path:
     return book.root / "output"
 
 
-def build(manifest: Path, *, only: str | None = None, progress=None) -> BuildResult:
+def build(manifest: Path, *, only: str | None = None, progress: Progress | None = None) -> BuildResult:
     """Build the book; `only` is None (both), "epub" or "pdf"."""
-    step = progress or (lambda name: None)
+    progress = progress or Progress(quiet=True)
     t0 = time.perf_counter()
-    book = load_book(manifest)
+    with progress.stage("manifest"):
+        book = load_book(manifest)
     result = BuildResult(book=book, texts=[])
     out = output_dir(book)
 
-    step("read and clean texts")
-    t = time.perf_counter()
-    for entry in book.texts:
-        doc = read_text(book, entry, result.warnings)
-        result.texts.append(AssembledText(entry, doc))
-        write_text(out / "clean" / f"{entry.id}.md", doc.body)
-    report.write_reports(book, result.texts, out)
-    result.timings["clean"] = time.perf_counter() - t
+    with progress.stage("read and clean texts"):
+        for entry in book.texts:
+            doc = read_text(book, entry, result.warnings)
+            result.texts.append(AssembledText(entry, doc))
+        for item in result.texts:
+            write_text(out / "clean" / f"{item.entry.id}.md", item.document.body)
+        report.write_reports(book, result.texts, out)
 
-    markdown = book_markdown(book, result.texts)
-    write_text(out / "clean" / "book.md", markdown)
-    book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
+    with progress.stage("assemble"):
+        markdown = book_markdown(book, result.texts)
+        write_text(out / "clean" / "book.md", markdown)
+        book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
 
-    if only in (None, "epub"):
-        step("write EPUB")
-        t = time.perf_counter()
-        from .render.epub import write_epub
-        result.outputs["epub"] = write_epub(book, book_ast, out / f"{book.output_stem}.epub")
-        result.timings["epub"] = time.perf_counter() - t
     if only in (None, "pdf"):
-        step("lay out PDF")
-        t = time.perf_counter()
         from .render.html import print_html
         from .render.pdf import layout, write_pdf
-        html = print_html(book, book_ast)
-        document = layout(book, html, result.warnings)
-        result.pages = len(document.pages)
-        result.timings["layout"] = time.perf_counter() - t
-        t = time.perf_counter()
-        result.outputs["pdf"] = write_pdf(document, out / f"{book.output_stem}.pdf")
-        result.timings["pdf"] = time.perf_counter() - t
-    result.timings["total"] = time.perf_counter() - t0
+
+        with progress.stage("lay out PDF"):
+            document = layout(book, print_html(book, book_ast), result.warnings)
+            result.pages = len(document.pages)
+        with progress.stage("write PDF"):
+            result.outputs["pdf"] = write_pdf(document, out / f"{book.output_stem}.pdf")
+    if only in (None, "epub"):
+        from .render.epub import write_epub
+
+        with progress.stage("write EPUB"):
+            result.outputs["epub"] = write_epub(book, book_ast, out / f"{book.output_stem}.epub")
+
+    result.timings = dict(progress.timings, total=time.perf_counter() - t0)
+    result.memory = dict(progress.memory)
     return result
 
 
@@ -108,5 +108,4 @@ def clean_one(manifest: Path, text_id: str) -> str:
     for entry in book.texts:
         if entry.id == text_id:
             return read_text(book, entry, []).body
-    from .errors import AnthologyError
     raise AnthologyError(f"no text with id {text_id!r}; the manifest has: {', '.join(t.id for t in book.texts)}")
