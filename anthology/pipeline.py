@@ -14,7 +14,7 @@ from .errors import AnthologyError, EditorialError
 from .inputs import decode_source
 from .manifest import Book, TextEntry, load_book
 from .model import Document
-from .outputs import write_text
+from .outputs import Staging, write_text
 from .progress import Progress
 from .sources import read as read_source
 
@@ -67,19 +67,28 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
     with progress.stage("manifest"):
         book = load_book(manifest)
     result = BuildResult(book=book, texts=[])
-    out = output_dir(book)
+    with Staging(output_dir(book)) as staging:
+        _build_into(staging, book, result, only, progress)
+        placed = staging.commit()
+    result.outputs = {kind: placed[path.as_posix()] for kind, path in result.outputs.items()}
+    result.timings = dict(progress.timings, total=time.perf_counter() - t0)
+    result.memory = dict(progress.memory)
+    return result
+
+
+def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress) -> None:
 
     with progress.stage("read and clean texts"):
         for entry in book.texts:
             doc = read_text(book, entry, result.warnings)
             result.texts.append(AssembledText(entry, doc))
         for item in result.texts:
-            write_text(out / "clean" / f"{item.entry.id}.md", item.document.body)
-        report.write_reports(book, result.texts, out)
+            write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
+        report.write_reports(book, result.texts, staging)
 
     with progress.stage("assemble"):
         markdown = book_markdown(book, result.texts)
-        write_text(out / "clean" / "book.md", markdown)
+        write_text(staging.path("clean/book.md"), markdown)
         book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
 
     if only in (None, "pdf"):
@@ -90,16 +99,14 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
             document = layout(book, print_html(book, book_ast), result.warnings)
             result.pages = len(document.pages)
         with progress.stage("write PDF"):
-            result.outputs["pdf"] = write_pdf(document, out / f"{book.output_stem}.pdf")
+            write_pdf(document, staging.path(f"{book.output_stem}.pdf"))
+            result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
     if only in (None, "epub"):
         from .render.epub import write_epub
 
         with progress.stage("write EPUB"):
-            result.outputs["epub"] = write_epub(book, book_ast, out / f"{book.output_stem}.epub")
-
-    result.timings = dict(progress.timings, total=time.perf_counter() - t0)
-    result.memory = dict(progress.memory)
-    return result
+            write_epub(book, book_ast, staging.path(f"{book.output_stem}.epub"))
+            result.outputs["epub"] = Path(f"{book.output_stem}.epub")
 
 
 def clean_one(manifest: Path, text_id: str) -> str:

@@ -17,11 +17,12 @@ def peak_memory_mb() -> float:
 @dataclass
 class Progress:
     quiet: bool = False
-    stream: object = sys.stdout
+    stream: object = None
     timings: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
+        self.stream = self.stream or sys.stdout
         self._console = None
         if not self.quiet and getattr(self.stream, "isatty", lambda: False)():
             from rich.console import Console

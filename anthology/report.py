@@ -31,9 +31,9 @@ def report_data(book, texts) -> dict:
     return data
 
 
-def write_reports(book, texts, out: Path) -> dict:
+def write_reports(book, texts, staging) -> dict:
     data = report_data(book, texts)
-    write_text(out / "cleaning-report.json", json.dumps(data, ensure_ascii=False, indent=1))
+    write_text(staging.path("cleaning-report.json"), json.dumps(data, ensure_ascii=False, indent=1))
     env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
-    write_text(out / "cleaning-report.html", env.get_template("cleaning-report.html.j2").render(book=book.meta, data=data))
+    write_text(staging.path("cleaning-report.html"), env.get_template("cleaning-report.html.j2").render(book=book.meta, data=data))
     return data
