@@ -125,3 +125,16 @@ def test_epubcheck_catches_a_broken_epub(built, tmp_path):
                 data = data.replace(b"</section>", b"</sectio>", 1)  # not well-formed any more
             bad.writestr(name, data)
     assert any(f.level in ("ERROR", "FATAL") for f in epubcheck(broken))
+
+
+def test_two_builds_are_byte_identical(built):
+    """A changed PDF or EPUB must always mean a changed book: no timestamps, fixed zip order."""
+    import hashlib
+
+    from anthology.pipeline import build
+
+    def digests(result):
+        return {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in result.outputs.items()}
+
+    first = digests(built)
+    assert digests(build(built.book.manifest_path)) == first
