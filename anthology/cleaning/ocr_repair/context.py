@@ -1,0 +1,69 @@
+"""Run-togethers that happen to spell a word the frequency model knows (`avery`, `asa`, `bein`).
+
+`avery` is a surname, `asa` an abbreviation, `anew` and `afar` real adverbs: a dictionary passes
+them all. Context decides:
+
+* two function words run together (`asa`, `isa`, `bein`, `Ina`) make no English word in lower
+  case, or at a sentence start, when another word follows and the pair is far more likely
+  than the token (`anon` and `bean` stay);
+* `a` glued to a common word (`avery`, `anew`, `afar`) is split when the token is rare, the
+  word is far more common, and an ordinary lower-case word follows, so that the phrase goes on
+  as a noun phrase (`avery few`, `anew life`, `afar more`); `anew.` and `from afar,` stay.
+"""
+from __future__ import annotations
+
+import re
+
+from .engine import Edit, Paragraph
+from .splitting import is_function
+from .tokens import Lexicon, zipf
+
+RARE_ZIPF = 4.0
+"""A real word rarer than this may be a run-together, if the context says so."""
+
+PAIR_GAIN = 1.5
+"""Two function words: the pair must be this much more likely (in log10) than the token."""
+
+A_GAIN = 2.0
+"""`a` + word: the word must be this much more common than the token."""
+
+_CANDIDATE = re.compile(r"(?<![\w'’-])([A-Za-z]{3,8}) (?=([a-z]+))")
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    before = text[:i].rstrip()
+    return not before or before[-1] in ".?!:\"“”"
+
+
+def split_in_context(par: Paragraph, lex: Lexicon) -> list[Edit]:
+    edits = []
+    text = par.text
+    for m in _CANDIDATE.finditer(text):
+        token, following = m.group(1), m.group(2)
+        low = token.lower()
+        if lex.is_protected(token) or zipf(token) >= RARE_ZIPF or zipf(token) < 1.0:
+            continue
+        if token[0].isupper() and not (token[1:].islower() and _sentence_start(text, m.start())):
+            continue
+        parts = _two_function_words(low)
+        gain = sum(zipf(p) - 9.0 for p in parts) - (zipf(token) - 9.0) if parts else 0.0
+        if parts and gain >= PAIR_GAIN and lex.is_word(following):
+            cut = len(parts[0])
+            edits.append(Edit(m.start(1), m.end(1), token[:cut] + " " + token[cut:]))
+            continue
+        if low.startswith("a") and token[0].islower() and not is_function(following):
+            rest = low[1:]
+            if zipf(rest) - zipf(token) >= A_GAIN and lex.is_word(following, 2.0) and len(following) > 2:
+                edits.append(Edit(m.start(1), m.end(1), "a " + token[1:]))
+    return edits
+
+
+def _two_function_words(word: str) -> tuple[str, str] | None:
+    """`asa` -> (as, a); never an article before a function word, nor a word twice (`in toto`)."""
+    for cut in range(1, len(word)):
+        first, second = word[:cut], word[cut:]
+        if first in ("a", "an") or first == second:
+            continue
+        if is_function(first) and is_function(second):
+            return first, second
+    return None

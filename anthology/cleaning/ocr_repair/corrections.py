@@ -1,0 +1,109 @@
+"""The editor's two files for OCR repair: protected words, and corrections for the residue.
+
+* **Protected words** (one a line, `#` comments): names, Russian terms and the translation's own
+  spellings that the frequency model does not know. They are never changed, and they count as
+  words when a run-together is split (`tzarsis` -> `tzars is`).
+* **Corrections** (YAML): `wrong` -> `right`, with an optional `context` (a longer stretch of the
+  text that contains `wrong` once, to pin down which occurrence is meant) and an optional `count`
+  (default 1). Every entry must match the text exactly `count` times, whole words only, or the
+  build stops with an EditorialError naming the file and the entry: an entry that no longer
+  matches means the text or the entry changed, and skipping it silently would lose an edit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ...errors import EditorialError
+
+
+def load_protected_words(path: Path) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.add(word.lower().replace("’", "'"))
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class Correction:
+    wrong: str
+    right: str
+    context: str = ""
+    count: int = 1
+
+    def describe(self) -> str:
+        where = f" in {self.context!r}" if self.context else ""
+        return f"{self.wrong!r} -> {self.right!r}{where}"
+
+    def places_in_context(self) -> list[int]:
+        """Where `wrong` stands, as whole words, inside `context`."""
+        return [m.start() for m in _whole(self.wrong).finditer(self.context)]
+
+    def pattern(self) -> re.Pattern:
+        """Where the entry applies: `wrong` as whole words, inside `context` if one is given."""
+        if not self.context:
+            return re.compile("(" + _whole(self.wrong).pattern + ")")
+        i = self.places_in_context()[0]
+        head, tail = self.context[:i], self.context[i + len(self.wrong) :]
+        whole = _whole(self.context).pattern
+        body = re.escape(head) + "(" + re.escape(self.wrong) + ")" + re.escape(tail)
+        return re.compile(whole.replace(re.escape(self.context), body, 1))
+
+
+def _whole(text: str) -> re.Pattern:
+    """`text` as whole words: not glued to a letter or digit on either side."""
+    start = r"(?<![\w'’])" if text[:1].isalnum() else ""
+    end = r"(?!\w)" if text[-1:].isalnum() else ""
+    return re.compile(start + re.escape(text) + end)
+
+
+def load_corrections(path: Path, name: str = "") -> list[Correction]:
+    """The entries of a corrections file; `name` is how error messages call it (its manifest path)."""
+    name = name or str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise EditorialError(f"{name}: cannot be read: {exc}") from None
+    entries = data.get("corrections", []) if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise EditorialError(f"{name}: expected a list under 'corrections'")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("wrong", "right")):
+            raise EditorialError(
+                f"{name}: entry {n} needs 'wrong' and 'right' as text (quote `on`, `no`, `yes`): {entry!r}"
+            )
+        extra = set(entry) - {"wrong", "right", "context", "count", "note"}
+        if extra:
+            raise EditorialError(f"{name}: entry {n} ({entry['wrong']!r}) has unknown keys {sorted(extra)}")
+        count = entry.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise EditorialError(f"{name}: entry {n} ({entry['wrong']!r}): count must be a whole number from 1")
+        correction = Correction(entry["wrong"], entry["right"], str(entry.get("context") or ""), count)
+        if correction.context and len(correction.places_in_context()) != 1:
+            raise EditorialError(
+                f"{name}: entry {n} {correction.describe()}: the context must contain 'wrong' exactly once"
+            )
+        out.append(correction)
+    return out
+
+
+def check_corrections(paragraphs: list[str], corrections: list[Correction], origin: str) -> None:
+    """Every entry must match the text exactly as many times as it says."""
+    for n, correction in enumerate(corrections, 1):
+        pattern = correction.pattern()
+        found = sum(len(pattern.findall(p)) for p in paragraphs)
+        if found != correction.count:
+            raise EditorialError(
+                f"{origin}: correction {n} {correction.describe()} matches {found} time(s) in the text, "
+                f"expected {correction.count}; fix the entry so that it matches the text exactly"
+            )
+
+
+def correction_spans(text: str, correction: Correction) -> list[tuple[int, int]]:
+    return [m.span(1) for m in correction.pattern().finditer(text)]

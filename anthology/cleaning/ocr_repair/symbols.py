@@ -1,0 +1,96 @@
+"""Symbols the OCR read for letters and quotation marks: `|`, `®`, `™`, `€`, `?>`, `?*`.
+
+`|` is the OCR's reading of a thin upright stroke: the letter l, the pronoun I, or (at the end of a
+bracketed note) the closing bracket; the frequency model says which reading makes words. `®`,
+`™` and `€`, and `>`/`*` after a question mark, stand for the closing quotation mark when a
+quotation is open, and for nothing otherwise.
+"""
+from __future__ import annotations
+
+import re
+
+from .engine import Edit, Paragraph
+from .tokens import Lexicon
+
+# ---------------------------------------------------------------------------------------------
+# The vertical bar
+
+_BAR = re.compile(r"([^\W_]*)\|([^\W_]*)")
+
+
+def _bar_readings(left: str, right: str) -> tuple[str, ...]:
+    """What a `|` between `left` and `right` may stand for: l or I; inside a run-together also a
+    lost space (`bourgeois|law`) or a space and an l (`Bourgeois|aw`); and nothing at all only
+    beside an l, as a doubled stroke (`|lower`)."""
+    readings = ("l", "I")
+    if left and right:
+        readings += (" ", " l")
+    if right.startswith("l") or left.endswith("l"):
+        readings += ("",)
+    return readings
+
+
+def fix_bars(par: Paragraph, lex: Lexicon) -> list[Edit]:
+    """`|` for l or I: `|eadership` -> leadership, `| doubt` -> I doubt, `|s` -> Is, `leaders|` -> ]."""
+    edits = []
+    text = par.text
+    for m in _BAR.finditer(text):
+        left, right = m.group(1), m.group(2)
+        start, end = m.start(), m.end()
+        before = text[: start + len(left)]
+        if not right and before.count("[") > before.count("]"):
+            edits.append(Edit(start + len(left), end, "]"))  # `[TRANSLATOR NOTE ... leaders| of`
+            continue
+        if not left and not right:
+            nxt = re.match(r" ([a-z]+)", text[end:])
+            if nxt and lex.is_fragment(nxt.group(1)) and lex.is_word("l" + nxt.group(1)):
+                edits.append(Edit(start, end + len(nxt.group()), "l" + nxt.group(1)))
+            elif nxt and lex.is_word(nxt.group(1)):
+                edits.append(Edit(start, end, "I"))
+            continue
+        best = None
+        for reading in _bar_readings(left, right):
+            words = (left + reading + right).split()
+            if not words or not all(lex.is_word(w) for w in words):
+                continue
+            score = sum(lex.score(w) - 9.0 for w in words)
+            if best is None or score > best[0]:
+                best = (score, left + reading + right)
+        if best:
+            edits.append(Edit(start, end, best[1]))
+    return edits
+
+
+# ---------------------------------------------------------------------------------------------
+# Symbols
+
+_SYMBOL = re.compile(r"[®™€]|(?<=\?)[>*]")
+_QUOTES = re.compile(r"[\"“”]")
+
+
+def quote_is_open(text: str, pos: int) -> str | None:
+    """The opening mark of the quotation open at `pos` (an odd number of marks before it)."""
+    marks = _QUOTES.findall(text[:pos])
+    if len(marks) % 2 == 1:
+        return marks[-1]
+    return None
+
+
+def fix_symbols(par: Paragraph, lex: Lexicon) -> list[Edit]:
+    """®, ™, €, `?>`, `?*`: a closing quotation mark if a quotation is open, else nothing.
+
+    The marks are counted as the symbols are read, left to right, so that a symbol already read
+    as a closing mark counts for the next one."""
+    found = []
+    text = par.text
+    for m in _SYMBOL.finditer(par.text):
+        after_word = m.start() > 0 and not text[m.start() - 1].isspace()
+        inside_word = m.end() < len(text) and text[m.end()].isalpha() and text[m.start() - 1].isalpha()
+        opening = quote_is_open(text, m.start()) if after_word and not inside_word else None
+        if opening:
+            closing = "”" if opening == "“" else '"'
+            found.append(Edit(m.start(), m.end(), closing, rule="ocr-symbol-quote"))
+            text = text[: m.start()] + closing + text[m.end() :]
+        else:
+            found.append(Edit(m.start(), m.end(), "", rule="ocr-symbol-stray"))
+    return found
