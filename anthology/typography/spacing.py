@@ -40,7 +40,8 @@ def _space_ellipsis(match: re.Match) -> str:
     elif right in ",.;:!?”’)]}" + NOTE + TRANSPARENT or (right == "*" and not after_spaces):
         after = ""
     elif right in "–—-":
-        after = " " if after_spaces else ""
+        # The sentence dash keeps its own no-break space before it (dash-en-spacing).
+        after = (NBSP if right == "–" else " ") if after_spaces else ""
     else:
         after = " "
     return before + "…" + dots_after + after
