@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus, ast, report
+from . import apparatus, ast, cache, report
+from .cache import Cache
 from .assemble import AssembledText, book_markdown
 from .cleaning import apply_pass
 from .errors import AnthologyError, EditorialError
@@ -60,27 +61,49 @@ def output_dir(book: Book) -> Path:
     return book.root / "output"
 
 
-def build(manifest: Path, *, only: str | None = None, progress: Progress | None = None) -> BuildResult:
-    """Build the book; `only` is None (both), "epub" or "pdf"."""
+def build(manifest: Path, *, only: str | None = None, progress: Progress | None = None,
+          use_cache: bool = True) -> BuildResult:
+    """Build the book; `only` is None (both), "epub" or "pdf". With `use_cache`, unchanged texts
+    are not read again and an unchanged book is not built again."""
     progress = progress or Progress(quiet=True)
     t0 = time.perf_counter()
     with progress.stage("manifest"):
         book = load_book(manifest)
     result = BuildResult(book=book, texts=[])
+    if use_cache:
+        record = cache.outputs_unchanged(book, only, output_dir(book))
+        if record is not None:
+            progress.say("  nothing changed since the last build")
+            result.outputs = {kind: output_dir(book) / rel for kind, rel in record["outputs"].items()}
+            result.pages, result.warnings = record["pages"], record["warnings"]
+            result.timings = dict(progress.timings, total=time.perf_counter() - t0)
+            return result
     with Staging(output_dir(book)) as staging:
-        _build_into(staging, book, result, only, progress)
+        _build_into(staging, book, result, only, progress, Cache(book.root) if use_cache else None)
         placed = staging.commit()
     result.outputs = {kind: placed[path.as_posix()] for kind, path in result.outputs.items()}
+    if use_cache:
+        cache.remember_outputs(book, only, output_dir(book), result.outputs, result.pages, result.warnings)
     result.timings = dict(progress.timings, total=time.perf_counter() - t0)
     result.memory = dict(progress.memory)
     return result
 
 
-def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress) -> None:
+def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress,
+                texts_cache: Cache | None) -> None:
 
     with progress.stage("read and clean texts"):
         for entry in book.texts:
-            doc = read_text(book, entry, result.warnings)
+            key = cache.text_key(book, entry) if texts_cache else None
+            cached = texts_cache.load("texts", key) if texts_cache else None
+            if cached is None:
+                warnings: list[str] = []
+                doc = read_text(book, entry, warnings)
+                if texts_cache:
+                    texts_cache.store("texts", key, (doc, warnings))
+            else:
+                doc, warnings = cached
+            result.warnings.extend(warnings)
             result.texts.append(AssembledText(entry, doc))
         for item in result.texts:
             write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)

@@ -1,0 +1,106 @@
+"""Build cache: a stage's result is kept under a key made from everything it was made from, so
+that unchanged work is never redone.
+
+- Each text's cleaned document is keyed by its raw bytes, its manifest entry, the files its
+  editorial entries and cleaning passes read, and the code of the package (a changed rule is a
+  changed key).
+- The whole build is keyed by every input file; when nothing changed and the outputs are still
+  there, a rebuild does nothing.
+
+The cache lives in `.cache/` beside the manifest (git-ignored); deleting it is always safe.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import pickle
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def digest_files(paths, h=None) -> "hashlib._Hash":
+    h = h or hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        if path.is_file():
+            h.update(path.as_posix().encode())
+            h.update(path.read_bytes())
+    return h
+
+
+@functools.cache
+def code_version() -> str:
+    files = [p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".lua", ".json")]
+    return digest_files(files).hexdigest()
+
+
+def text_key(book, entry) -> str:
+    h = hashlib.sha256()
+    h.update(code_version().encode())
+    h.update(repr(sorted(vars(entry).items(), key=lambda kv: kv[0])).encode())
+    files = [entry.file] + ([entry.editorial_file] if entry.editorial_file else [])
+    for config in entry.cleaning.values():
+        for value in (config or {}).values():
+            if isinstance(value, str) and (book.root / value).is_file():
+                files.append(book.root / value)
+    digest_files(files, h)
+    return h.hexdigest()
+
+
+def book_key(book, only) -> str:
+    """Everything a full build reads: manifest, texts, editorial files, data, templates, styles, fonts, code."""
+    root = book.root
+    files = [book.manifest_path, *root.glob("*.yml")]
+    for folder in ("texts", "editorial", "templates", "styles", "fonts"):
+        files += [p for p in (root / folder).rglob("*") if p.is_file()]
+    h = digest_files(set(files))
+    h.update(code_version().encode())
+    h.update(repr(only).encode())
+    return h.hexdigest()
+
+
+class Cache:
+    def __init__(self, root: Path):
+        self.dir = Path(root) / ".cache"
+
+    def load(self, kind: str, key: str):
+        path = self.dir / kind / f"{key}.pickle"
+        if not path.is_file():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a cache entry from an older version: rebuild it
+            return None
+
+    def store(self, kind: str, key: str, value) -> None:
+        folder = self.dir / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.tmp"
+        tmp.write_bytes(pickle.dumps(value))
+        tmp.replace(folder / f"{key}.pickle")
+
+
+def outputs_unchanged(book, only, out: Path) -> dict | None:
+    """The last build's record if its key matches and its outputs are still there, untouched."""
+    record_path = Path(book.root) / ".cache" / "last-build.json"
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("key") != book_key(book, only):
+        return None
+    for relative, sha in record["files"].items():
+        path = out / relative
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+            return None
+    return record
+
+
+def remember_outputs(book, only, out: Path, outputs: dict, pages, warnings) -> None:
+    files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in outputs.values()}
+    record = {"key": book_key(book, only), "files": files, "pages": pages, "warnings": warnings,
+              "outputs": {kind: p.relative_to(out).as_posix() for kind, p in outputs.items()}}
+    folder = Path(book.root) / ".cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "last-build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
