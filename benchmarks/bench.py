@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Benchmark the build: wall time and peak memory per stage, for the scenarios an editor meets.
+
+    .venv/bin/python benchmarks/bench.py [--skip-10x]
+
+Scenarios, each in a fresh process on a copy of the project (so the real cache and output/ are
+not touched): a cold build, a no-op rebuild, a rebuild after changing one text, an EPUB-only build,
+and the floor (Pandoc to HTML plus WeasyPrint laying out the whole book as one HTML document, with
+no other work). Then a synthetic 10x corpus (the texts repeated under new ids) to show how time
+grows. Not a test: numbers depend on the machine; quote them, don't assert them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ["anthology.yml", "glossary.yml", "index.yml", "texts", "editorial", "templates", "styles", "fonts"]
+
+BUILD = textwrap.dedent("""
+    import json, resource, sys, time
+    sys.path.insert(0, {root!r})
+    from anthology.pipeline import build
+    from anthology.progress import Progress
+    t = time.perf_counter()
+    result = build({manifest!r}, only={only!r}, progress=Progress(quiet=True))
+    print(json.dumps({{"wall": time.perf_counter() - t, "stages": result.timings, "memory": result.memory,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "pages": result.pages}}))
+""")
+
+FLOOR = textwrap.dedent("""
+    import json, resource, sys, time
+    sys.path.insert(0, {root!r})
+    import pypandoc, weasyprint
+    from pathlib import Path
+    root = Path({project!r})
+    t = time.perf_counter()
+    markdown = (root / "output" / "clean" / "book.md").read_text(encoding="utf-8")
+    body = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--wrap=none", "--section-divs"])
+    t_pandoc = time.perf_counter() - t
+    html = '<html lang="en"><head><link rel="stylesheet" href="styles/print.css"></head><body>' + body + '</body></html>'
+    document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/").render()
+    t_layout = time.perf_counter() - t - t_pandoc
+    document.write_pdf(root / "floor.pdf")
+    print(json.dumps({{"wall": time.perf_counter() - t, "stages": {{"pandoc": t_pandoc, "layout": t_layout}},
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "pages": len(document.pages)}}))
+""")
+
+
+def copy_project(dest: Path) -> Path:
+    for part in PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.exists():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def run(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def build(project: Path, only=None) -> dict:
+    return run(BUILD.format(root=str(ROOT), manifest=str(project / "anthology.yml"), only=only))
+
+
+def show(name: str, r: dict) -> None:
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in r["stages"].items() if k != "total")
+    pages = f", {r['pages']} pages" if r.get("pages") else ""
+    print(f"{name:<22} {r['wall']:7.2f} s  peak {r['peak_mb']:6.0f} MB{pages}\n{'':<22} {stages}")
+
+
+def ten_times(project: Path) -> None:
+    manifest = project / "anthology.yml"
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    data["texts"] = [dict(t, id=f"{t['id']}-{n}") for n in range(10) for t in data["texts"]]
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-10x", action="store_true", help="skip the synthetic 10x corpus")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="anthology-bench-") as tmp:
+        project = copy_project(Path(tmp) / "book")
+        cold = build(project)
+        show("cold build", cold)
+        show("no-op rebuild", build(project))
+        text = next((project / "texts").glob("*.web.txt"))
+        text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        show("one text changed", build(project))
+        show("EPUB only", build(project, only="epub"))
+        floor = run(FLOOR.format(root=str(ROOT), project=str(project)))
+        show("floor (one document)", floor)
+        print(f"cold build / floor = {cold['wall'] / floor['wall']:.2f}")
+        if not args.skip_10x:
+            big = copy_project(Path(tmp) / "book10")
+            ten_times(big)
+            r = build(big)
+            show("10x corpus, cold", r)
+            print(f"10x / 1x = {r['wall'] / cold['wall']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
