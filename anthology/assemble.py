@@ -53,6 +53,7 @@ def template_environment(book: Book) -> Environment:
 def book_markdown(book: Book, texts: list[AssembledText]) -> str:
     env = template_environment(book)
     opener = env.get_template("opener.md.j2")
+    questions = env.get_template("questions.md.j2")
     parts = []
     for item in texts:
         entry, doc = item.entry, item.document
@@ -60,4 +61,6 @@ def book_markdown(book: Book, texts: list[AssembledText]) -> str:
         parts.append(opener.render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta))
         body = prefix_note_labels(demote_unknown(doc.body), entry.id)
         parts.append(body.strip() + "\n")
+        if entry.questions:
+            parts.append(questions.render(text=entry))
     return "\n".join(parts)

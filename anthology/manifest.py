@@ -34,6 +34,8 @@ class TextEntry:
     options: dict = field(default_factory=dict)
     editorial: dict = field(default_factory=dict)
     editorial_file: Path | None = None
+    questions: list = field(default_factory=list)
+    """Discussion questions printed after the text ("For discussion")."""
     cleaning: dict = field(default_factory=dict)
     """Cleaning passes after reading, by name, each with its config (e.g. ``ocr_repair: {...}``)."""
 
@@ -156,6 +158,7 @@ def load_book(manifest_path: Path) -> Book:
             language=raw.get("language", ""), published=raw.get("published", ""),
             source_url=raw.get("source_url", ""), options=raw.get("options") or {},
             editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
+            questions=list(raw.get("questions") or []),
         ))
     if problems:
         raise ManifestError(problems)

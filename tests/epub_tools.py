@@ -51,7 +51,7 @@ class Epub:
         root = self.chapters[text_id]
         skip = set()
         for e in root.iter():
-            if e.get(EPUB_TYPE) in ("footnote", "footnotes") or "opener" in (e.get("class") or "").split():
+            if e.get(EPUB_TYPE) in ("footnote", "footnotes") or {"opener", "discussion"} & set((e.get("class") or "").split()):
                 skip.update(id(x) for x in e.iter())
         return [" ".join(text_of(p).split()) for p in root.iter(f"{{{NS['x']}}}p") if id(p) not in skip]
 

@@ -138,3 +138,20 @@ def test_two_builds_are_byte_identical(built):
 
     first = digests(built)
     assert digests(build(built.book.manifest_path, use_cache=False)) == first
+
+
+@pytest.mark.parametrize("text_id", STRUCTURE)
+def test_discussion_questions_follow_each_text_in_both_formats(built, epub, text_id):
+    entry = next(t for t in built.book.texts if t.id == text_id)
+    assert 3 <= len(entry.questions) <= 6
+    text = epub.body_text(text_id)
+    assert "For discussion" in text
+    for question in entry.questions:
+        assert " ".join(question.split()[:6]) in " ".join(text.split())
+
+
+def test_discussion_questions_are_printed(built):
+    from pypdf import PdfReader
+
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(built.outputs["pdf"]).pages]
+    assert sum("For discussion" in p for p in pages) == len(built.book.texts)

@@ -50,6 +50,6 @@ def number_paragraphs(book, tree: dict, warnings: list[str]) -> None:
             block["c"].insert(0, anchor)
 
         for block in blocks:
-            if block["t"] == "Div" and "opener" in block["c"][0][1]:
-                continue  # the opener's lines are not the text's paragraphs
+            if block["t"] == "Div" and {"opener", "discussion"} & set(block["c"][0][1]):
+                continue  # the opener's lines and the questions are not the text's paragraphs
             pandoc_ast.walk_blocks([block], visit)
