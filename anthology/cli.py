@@ -20,6 +20,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", choices=["epub", "pdf"], help="build only the EPUB or only the PDF")
     p.add_argument("--check", action="store_true",
                    help="after building, validate the EPUB with EPUBCheck; any error or warning fails the build")
+    p.add_argument("--proof", nargs="?", const="", metavar="PAGES",
+                   help="after building, render PDF pages to PNG in output/proof/ with a contact sheet "
+                        "(default: a chosen set of pages; or e.g. 1,5,7-9)")
+    p.add_argument("--booklet", nargs="?", const=0, type=int, metavar="SHEETS",
+                   help="also write output/<name>-booklet.pdf: the A5 book imposed two-up on A4 for "
+                        "saddle-stitch printing (duplex, flip on the short edge); optionally in "
+                        "signatures of SHEETS sheets")
+    p.add_argument("--fresh", action="store_true", help="ignore the build cache and redo every stage")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
     p.add_argument("-v", "--verbose", action="store_true", help="show a traceback when something fails")
     sub = p.add_subparsers(dest="command")
@@ -38,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from .pipeline import build
         from .progress import Progress
-        result = build(args.manifest, only=args.only, progress=Progress(quiet=args.quiet))
+        result = build(args.manifest, only=args.only, progress=Progress(quiet=args.quiet), use_cache=not args.fresh)
     except AnthologyError as exc:
         if args.verbose:
             traceback.print_exc()
@@ -60,6 +68,17 @@ def main(argv: list[str] | None = None) -> int:
         shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
         say(f"{kind.upper():5} {shown} ({size:.0f} KB{pages})")
     say(f"cleaning report: {result.book.root / 'output' / 'cleaning-report.html'}")
+    if args.proof is not None and "pdf" in result.outputs:
+        from .render.proof import make_proof, parse_pages
+        made = make_proof(result.outputs["pdf"], result.book.root / "output" / "proof", parse_pages(args.proof) or None)
+        say(f"proof  {made[-1]} ({len(made) - 1} pages)")
+    if args.booklet is not None and "pdf" in result.outputs:
+        from .outputs import atomic_path
+        from .render.booklet import impose
+        target = result.outputs["pdf"].with_name(result.outputs["pdf"].stem + "-booklet.pdf")
+        with atomic_path(target) as part:
+            sheets = impose(result.outputs["pdf"], part, sheets_per_signature=args.booklet or None)
+        say(f"booklet {target.name} ({sheets} A4 sheets, print duplex, flip on the short edge)")
     if args.check and "epub" in result.outputs:
         from .validate import epubcheck
         findings = epubcheck(result.outputs["epub"])

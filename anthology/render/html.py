@@ -3,19 +3,115 @@
 Footnotes become inline `<span class="footnote">` at the call (a Lua filter), because CSS
 `float: footnote` moves an element from where it stands to the page foot; `--wrap=none` keeps
 newlines out of them (a newline inside a WeasyPrint footnote shows as a hard break).
+
+Everything the template prints that is computed (the page geometry for the manifest's page size,
+each text's running head, the list of authors) is computed here, so the template only arranges it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..manifest import Book
-from ..ast import to_json
+from ..ast import stringify, to_json
+from ..manifest import Book, TextEntry
 from . import pandoc
 
 FILTERS = Path(__file__).with_name("filters")
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """One page size's type area: mirrored margins (the inner one carries the binding allowance)
+    and the body size that gives a line of about 60–70 characters on that measure."""
+
+    size: str
+    top: str
+    bottom: str
+    inner: str
+    outer: str
+    font_size: str
+
+
+PAGE_GEOMETRY = {
+    "A5": PageGeometry("A5", top="17mm", bottom="21mm", inner="20mm", outer="15mm", font_size="10.5pt"),
+    "A4": PageGeometry("A4", top="24mm", bottom="30mm", inner="32mm", outer="30mm", font_size="12.5pt"),
+    "letter": PageGeometry("letter", top="24mm", bottom="28mm", inner="32mm", outer="32mm", font_size="12.5pt"),
+}
+DEFAULT_PAGE_SIZE = "A5"
+
+
+def page_geometry(book: Book) -> PageGeometry:
+    return PAGE_GEOMETRY[book.meta.get("page_size") or DEFAULT_PAGE_SIZE]
+
+
+def short_subtitle(subtitle: str) -> str:
+    """The part of a subtitle before its first colon or parenthesis: "Part II: Second Revolution"
+    → "Part II"."""
+    for mark in (":", " ("):
+        subtitle = subtitle.split(mark, 1)[0]
+    return subtitle.strip()
+
+
+def running_head(entry: TextEntry, texts: list[TextEntry]) -> str:
+    """What the right-hand page and the bookmark call a text: its title, and when another text of
+    the book has the same title (two parts of one work), the first words of its subtitle too."""
+    shared = sum(1 for other in texts if other.title == entry.title) > 1
+    if shared and entry.subtitle:
+        return f"{entry.title}: {short_subtitle(entry.subtitle)}"
+    return entry.title
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def long_date(value) -> str:
+    """The manifest's `YYYY[-MM[-DD]]` as an English reader writes it: "21 November 2026"."""
+    parts = [int(p) for p in str(value).split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def authors(texts: list[TextEntry]) -> list[str]:
+    """Each author once, in reading order."""
+    seen: list[str] = []
+    for entry in texts:
+        if entry.author not in seen:
+            seen.append(entry.author)
+    return seen
+
+
+def mark_part_headings(book: Book, book_ast: dict) -> dict:
+    """A copy of the AST whose level-1 headings carry their running heads as data attributes,
+    for the style sheet's `string-set` and `bookmark-label`: a text's short title and author; a
+    part of the book's own (a glossary) its heading and the book's title. The blocks that change
+    are copied; the shared AST (the EPUB's too) is left as it was."""
+    by_id = {entry.id: entry for entry in book.texts}
+    blocks = []
+    for block in book_ast["blocks"]:
+        if block["t"] == "Header" and block["c"][0] == 1:
+            level, (ident, classes, attrs), inlines = block["c"]
+            entry = by_id.get(ident)
+            if entry:
+                heads = [["data-running-head", running_head(entry, book.texts)], ["data-author", entry.author]]
+            else:
+                heads = [["data-running-head", stringify(inlines)], ["data-author", book.meta["title"]]]
+            block = {"t": "Header", "c": [level, [ident, classes, [*attrs, *heads]], inlines]}
+        blocks.append(block)
+    return {**book_ast, "blocks": blocks}
+
+
+def other_parts(book: Book, book_ast: dict) -> list[dict]:
+    """The book's level-1 sections that are not texts (a glossary), for the contents."""
+    text_ids = {entry.id for entry in book.texts}
+    return [{"id": block["c"][1][0], "title": stringify(block["c"][2])} for block in book_ast["blocks"]
+            if block["t"] == "Header" and block["c"][0] == 1 and block["c"][1][0] not in text_ids]
 
 
 def body_html(book_ast: dict) -> str:
@@ -23,7 +119,22 @@ def body_html(book_ast: dict) -> str:
                           filters=[FILTERS / "inline_footnotes.lua"])
 
 
+def print_typography(html: str) -> str:
+    """The typography only print wants (hair spaces between quote marks, no runts), if the
+    typography package provides it."""
+    try:
+        from ..typography.output import for_output
+    except ImportError:
+        return html
+    return for_output(html, "pdf")
+
+
 def print_html(book: Book, book_ast: dict) -> str:
     env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("print.html.j2")
-    return template.render(book=book.meta, lang=book.language, texts=book.texts, body=Markup(body_html(book_ast)))
+    body = print_typography(body_html(mark_part_headings(book, book_ast)))
+    contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]
+    return template.render(book=book.meta, lang=book.language, texts=book.texts, contents=contents,
+                           parts=other_parts(book, book_ast), authors=authors(book.texts),
+                           page=page_geometry(book), edition_date=long_date(book.meta["date"]),
+                           body=Markup(body))

@@ -1,0 +1,342 @@
+"""The print PDF's design (issue 4), checked on the built book: fonts, footnotes, contents, openers,
+running heads, page size, outline and metadata; plus the small pieces (repairs, back matter,
+proof sheet, page geometry) on their own."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import textwrap
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from anthology.render import footnote_check, html as print_html_module, pdf
+from anthology.render.proof import make_proof, outline_pages, parse_pages
+from conftest import ROOT
+
+A5 = (419.53, 595.28)
+A4 = (595.28, 841.89)
+BUNDLED_FACES = ["EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf",
+                 "EBGaramond-Bold.ttf", "EBGaramond-BoldItalic.ttf"]
+
+
+@lru_cache(maxsize=4)
+def page_texts(pdf_path: Path) -> tuple[str, ...]:
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], check=True, capture_output=True)
+    return tuple(done.stdout.decode("utf-8").split("\f"))
+
+
+def alnum(text: str) -> str:
+    """Letters and digits only: what survives line breaks, hyphenation and spacing in extraction."""
+    return re.sub(r"[\W_]+", "", text)
+
+
+@pytest.fixture(scope="module")
+def reader(built):
+    return PdfReader(built.outputs["pdf"])
+
+
+@pytest.fixture(scope="module")
+def texts(built):
+    return page_texts(built.outputs["pdf"])
+
+
+@pytest.fixture(scope="module")
+def text_starts(reader, built):
+    """Each text's id → the folio its opener is printed on (from the PDF's outline)."""
+    heads = {print_html_module.running_head(t, built.book.texts): t.id for t in built.book.texts}
+    return {heads[label]: folio for label, level, folio in outline_pages(reader) if level == 1 and label in heads}
+
+
+# ------------------------------------------------------------------ fonts
+
+def test_every_font_is_embedded_and_is_eb_garamond(reader):
+    found = {}
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font["/BaseFont"])] = embedded
+    assert found
+    assert all(found.values()), [name for name, embedded in found.items() if not embedded]
+    assert all("Garamond" in name for name in found), sorted(found)  # no DejaVu, no fallback
+
+
+def test_every_character_of_the_book_is_in_the_bundled_faces(built):
+    """A character the faces lack would be taken from a system font (on this machine perhaps a
+    system EB Garamond, which the font names would not reveal), so check the text itself."""
+    book_md = (built.book.root / "output" / "clean" / "book.md").read_text(encoding="utf-8")
+    roman = set(TTFont(ROOT / "fonts" / "EBGaramond12-Regular.otf").getBestCmap())
+    italic = set(TTFont(ROOT / "fonts" / "EBGaramond12-Italic.otf").getBestCmap())
+    used = {ord(c) for c in book_md if not c.isspace() or c in "\u00a0\u202f\u2009\u200a"}
+    assert not sorted(hex(c) for c in used - roman)
+    assert len(used - italic) <= 1  # the italic lacks only U+202F, which the roman supplies (the fallback face)
+
+
+@pytest.mark.parametrize("face", BUNDLED_FACES)
+def test_bundled_faces_have_the_typographic_features(face):
+    font = TTFont(ROOT / "fonts" / face)
+    features = {record.FeatureTag for record in font["GSUB"].table.FeatureList.FeatureRecord}
+    cmap = font.getBestCmap()
+    assert all(ord(c) in cmap for c in "“”‘’–—…\u00a0½")
+    if "Bold" not in face:
+        assert {"smcp", "onum", "sups", "liga"} <= features
+
+
+# ------------------------------------------------------------------ footnotes
+
+def _text_until(element, stop, out: list[str]) -> bool:
+    """Collect the text of `element` that comes before `stop`; True once `stop` is reached."""
+    if element is stop:
+        return True
+    out.append(element.text or "")
+    for child in element:
+        if _text_until(child, stop, out):
+            return True
+        out.append(child.tail or "")
+    return False
+
+
+def note_keys(epub, text_id: str) -> list[tuple[str, str]]:
+    """Per note: (the last letters before its call and the call's number; the note's number and
+    its first letters), as they read in the PDF's extracted text."""
+    root = epub.chapters[text_id]
+    parents = {child: parent for parent in root.iter() for child in parent}
+    keys = []
+    for number, (ref, note) in enumerate(zip(epub.noterefs(text_id), epub.notes(text_id)), start=1):
+        block = parents[ref]
+        while block.tag.split("}")[-1] not in ("p", "li", "h2", "h3", "dd"):
+            block = parents[block]
+        before: list[str] = []
+        _text_until(block, ref, before)
+        keys.append((alnum("".join(before))[-14:] + str(number), str(number) + alnum("".join(note.itertext()))[:22]))
+    return keys
+
+
+def test_footnotes_are_on_the_page_of_their_call(built, epub, texts, text_starts):
+    pages = [alnum(t) for t in texts]
+    folios = sorted(text_starts.values()) + [len(pages) + 1]
+    total, same, elsewhere = 0, 0, []
+    for entry in built.book.texts:
+        first = text_starts[entry.id]
+        last = next(f for f in folios if f > first) - 1
+        for call_key, note_key in note_keys(epub, entry.id):
+            total += 1
+            call_pages = [n for n in range(first, last + 1) if call_key in pages[n - 1]]
+            note_pages = [n for n in range(first, last + 1) if note_key in pages[n - 1]]
+            assert note_pages, f"{entry.id}: note {note_key[:30]!r} is not in the PDF"
+            if call_pages and note_pages and call_pages[0] in note_pages:
+                same += 1
+            else:
+                elsewhere.append((entry.id, note_key[:20], call_pages, note_pages))
+    assert total == 126
+    assert same >= 0.99 * total, elsewhere
+
+
+def test_no_footnote_was_lost_in_layout(built):
+    assert not [w for w in built.warnings if "footnote" in w and "missing" in w]
+
+
+# ------------------------------------------------------------------ contents, openers, heads
+
+def contents_entries(texts) -> dict[str, int]:
+    page = next(t for t in texts if alnum(t).startswith("Contents"))
+    entries = {}
+    for line in page.splitlines():
+        if m := re.match(r"^(?P<title>.+?)\s*(?:\.\s*){3,}(?P<page>\d+)\s*$", line):
+            entries[m["title"].strip()] = int(m["page"])
+    return entries
+
+
+def test_contents_page_numbers_are_where_the_texts_begin(built, texts, text_starts):
+    entries = contents_entries(texts)
+    for entry in built.book.texts:
+        title = print_html_module.running_head(entry, built.book.texts)
+        folio = entries[title]
+        assert folio == text_starts[entry.id], title
+        opener = alnum(texts[folio - 1])
+        assert alnum(entry.title) in opener and alnum(entry.author) in opener
+
+
+def test_every_text_starts_on_a_right_hand_page(built, text_starts):
+    assert set(text_starts) == {t.id for t in built.book.texts}
+    assert all(folio % 2 == 1 for folio in text_starts.values()), text_starts
+
+
+def test_openers_carry_no_running_head_and_a_dropped_folio(built, texts, text_starts):
+    for text_id, folio in text_starts.items():
+        lines = [line.strip() for line in texts[folio - 1].splitlines() if line.strip()]
+        entry = next(t for t in built.book.texts if t.id == text_id)
+        assert lines[0] == entry.title  # the title first: nothing above it
+        assert lines[-1] == str(folio)  # the folio at the foot
+
+
+def test_running_heads_name_the_right_text(built, texts, text_starts):
+    starts = sorted((folio, text_id) for text_id, folio in text_starts.items())
+    checked = 0
+    for (first, text_id), (after, _) in zip(starts, starts[1:] + [(len(texts), None)]):
+        entry = next(t for t in built.book.texts if t.id == text_id)
+        others = [t for t in built.book.texts if t.author != entry.author]
+        for folio in range(first + 1, min(first + 6, after - 1)):
+            head = [line.strip() for line in texts[folio - 1].splitlines() if line.strip()][:2]
+            if not head:
+                continue  # a blank page
+            expected = entry.author if folio % 2 == 0 else print_html_module.running_head(entry, built.book.texts)
+            assert str(folio) in head and expected in head, (folio, head, expected)
+            assert not any(o.author in head or o.title in head for o in others)
+            checked += 1
+    assert checked >= 20
+
+
+def test_blank_pages_are_blank(texts, text_starts):
+    for folio in text_starts.values():
+        before = texts[folio - 2]
+        if not before.strip() or alnum(before).isdigit():
+            assert not before.strip(), f"page {folio - 1} is blank but carries {before.strip()!r}"
+
+
+# ------------------------------------------------------------------ page, outline, metadata
+
+def test_page_size_is_the_manifests_a5(reader):
+    sizes = {(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in reader.pages}
+    assert sizes == {A5}
+
+
+def test_outline_has_texts_then_chapters(built, reader):
+    outline = outline_pages(reader)
+    top = [label for label, level, _ in outline if level == 1]
+    heads = [print_html_module.running_head(t, built.book.texts) for t in built.book.texts]
+    assert [label for label in top if label in heads] == heads
+    assert {"Title page", "Colophon", "Contents"} <= set(top)
+    levels = [level for _, level, _ in outline]
+    assert 2 in levels and 3 in levels and max(levels) <= 4
+
+
+def test_pdf_metadata(built, reader):
+    meta = reader.metadata
+    assert meta.title == built.book.meta["title"]
+    assert all(t.author in meta.author for t in built.book.texts)
+    assert "Soviet Union" in (meta.get("/Keywords") or "")
+    assert str(reader.trailer["/Root"]["/Lang"]) == built.book.language
+
+
+# ------------------------------------------------------------------ a second page size, quickly
+
+TINY_TEXT = """# A Short Text
+
+First paragraph of a very short text, long enough to be a paragraph of the tiny book that the
+test builds.[^1]
+
+Second paragraph.
+
+[^1]: A note.
+"""
+
+
+def test_a4_manifest_gives_a4_pages(project_copy):
+    from anthology.pipeline import build
+
+    (project_copy / "texts" / "tiny.md").write_text(TINY_TEXT, encoding="utf-8")
+    manifest = project_copy / "tiny.yml"
+    manifest.write_text(textwrap.dedent("""\
+        book:
+          title: A Tiny Book
+          editor: Test Editors
+          language: en-GB
+          date: "2026-01-02"
+          identifier: urn:uuid:00000000-0000-4000-8000-000000000000
+          rights: For testing.
+          page_size: A4
+        texts:
+          - id: tiny
+            file: texts/tiny.md
+            format: markdown
+            title: A Tiny Text
+            author: Somebody
+            date: "2000"
+        """), encoding="utf-8")
+    result = build(manifest, only="pdf")
+    reader = PdfReader(project_copy / "output" / result.outputs["pdf"])
+    sizes = {(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in reader.pages}
+    assert sizes == {A4}
+    assert "A Tiny Text" in [label for label, level, _ in outline_pages(reader) if level == 1]
+
+
+# ------------------------------------------------------------------ the pieces on their own
+
+def test_page_geometry_follows_the_manifest():
+    assert print_html_module.PAGE_GEOMETRY["A5"].size == "A5"
+    assert set(print_html_module.PAGE_GEOMETRY) == {"A5", "A4", "letter"}
+    schema = json.loads((ROOT / "anthology" / "manifest.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]["book"]["properties"]["page_size"]["enum"]) == set(print_html_module.PAGE_GEOMETRY)
+
+
+def test_running_head_adds_a_subtitle_only_when_titles_repeat(built):
+    heads = [print_html_module.running_head(t, built.book.texts) for t in built.book.texts]
+    assert "Genesis of Bureaucratic Socialism: Part I" in heads
+    assert "Genesis of Bureaucratic Socialism: Part II" in heads
+    assert "The Revolution Betrayed" in heads  # its long subtitle stays out of the head
+    assert len(set(heads)) == len(heads)
+    assert print_html_module.long_date("2026-11-21") == "21 November 2026"
+
+
+def test_repairs_edit_only_the_named_paragraph():
+    html = ('<p><span id="t-p1" class="para-anchor"></span>One<span id="t-fn1" class="footnote">n</span></p>\n'
+            '<p><span id="t-p2" class="para-anchor"></span>Two</p>')
+    once = footnote_check.with_paragraph_style(html, "t-p2", "orphans: 3")
+    assert once.endswith('<p style="orphans: 3"><span id="t-p2" class="para-anchor"></span>Two</p>')
+    twice = footnote_check.with_paragraph_style(once, "t-p2", "orphans: 4")
+    assert twice.count("orphans") == 1 and 'style="orphans: 4"' in twice
+    call = footnote_check.with_call_paragraph_style(html, "t-fn1", "break-before: page")
+    assert call.startswith('<p style="break-before: page"><span id="t-p1"')
+    assert footnote_check.footnote_ids(html) == ["t-fn1"]
+
+
+def test_back_matter_continues_the_folio(built, tmp_path):
+    head = '<html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="styles/print.css"></head><body>'
+    main = pdf.render(built.book, f'{head}<section id="main" class="level1"><h1>Main</h1><p>Text.</p></section></body>')
+    warnings: list[str] = []
+    first = len(main.pages) + 1
+    index = f'{head}<section id="index" class="level1"><h1>Index</h1><p>Entry.</p></section></body>'
+    back = pdf.layout_back_matter(built.book, index, first, warnings)
+    folio = pdf.anchor_pages(back)["index"]
+    assert folio % 2 == 1 and first <= folio <= first + 1  # a part opens on a right-hand page
+    target = pdf.write_pdf(main, tmp_path / "both.pdf", extra=[back])
+    combined = page_texts(target)
+    assert len(PdfReader(target).pages) == folio + len(back.pages) - 1
+    assert not combined[folio - 2].strip()  # the blank verso before it, if any, is blank
+    assert "Index" in combined[folio - 1] and combined[folio - 1].split()[-1] == str(folio)  # its dropped folio
+    assert not warnings
+
+
+def test_back_matter_rules_choose_the_side_and_the_number():
+    assert "break-before: right" in pdf.back_matter_rules(7) and "counter-reset: page 7" in pdf.back_matter_rules(7)
+    assert "break-before: left" in pdf.back_matter_rules(8)
+
+
+def test_proof_sheet(built, tmp_path):
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    assert parse_pages("1,5,7-9") == [1, 5, 7, 8, 9]
+    made = make_proof(built.outputs["pdf"], tmp_path, pages=parse_pages("1,5"))
+    assert [p.name for p in made] == ["page-001.png", "page-005.png", "contact-sheet.png"]
+    assert all(p.stat().st_size > 1000 for p in made)
+
+
+# ------------------------------------------------------------------ the EPUB style sheet
+
+def test_epub_style_sheet_leaves_the_reader_in_charge(epub):
+    css = (ROOT / "styles" / "epub.css").read_text(encoding="utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert not re.search(r"\d(px|pt|mm|cm|in)\b", rules)
+    assert "font-family" not in rules and not re.search(r"(^|[^-])color\s*:", rules) and "background" not in rules
+    for selector in (".opener", "blockquote", "hr::after", "h2", "section.footnotes", "text-indent"):
+        assert selector in rules
