@@ -34,6 +34,11 @@ class Epub:
                 found[section.get("id")] = root
         return found
 
+    def text_ids(self) -> list[str]:
+        """The chapters that are texts (their section has class `text`), not front or back matter."""
+        return [i for i, root in self.chapters.items()
+                if "text" in (root.find(".//x:body/x:section", NS).get("class") or "").split()]
+
     def headings(self, text_id: str, level: int) -> list[str]:
         root = self.chapters[text_id]
         return [" ".join(text_of(h).split()) for h in root.iter(f"{{{NS['x']}}}h{level}")]
