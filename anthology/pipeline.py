@@ -114,13 +114,16 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         write_text(staging.path("clean/book.md"), markdown)
         book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
 
+    page_starts = None
     if only in (None, "pdf"):
         from .render.html import print_html
+        from .render.pagelist import page_starts as find_page_starts
         from .render.pdf import layout, write_pdf
 
         with progress.stage("lay out PDF"):
             document = layout(book, print_html(book, book_ast), result.warnings)
             result.pages = len(document.pages)
+            page_starts = find_page_starts(document)
         with progress.stage("write PDF"):
             write_pdf(document, staging.path(f"{book.output_stem}.pdf"))
             result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
@@ -128,7 +131,8 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         from .render.epub import write_epub
 
         with progress.stage("write EPUB"):
-            write_epub(book, book_ast, staging.path(f"{book.output_stem}.epub"))
+            write_epub(book, book_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
+                       warnings=result.warnings)
             result.outputs["epub"] = Path(f"{book.output_stem}.epub")
 
 

@@ -1,8 +1,11 @@
 """The EPUB 3: Pandoc's EPUB writer, one chapter file per text (so notes are numbered per text and
-sit at the end of their own text), with the book's metadata and the e-reader style sheet.
+sit at the end of their own text), then finished here: the cover, the print page numbers, the
+landmarks, the book's metadata and accessibility metadata, and the e-reader style sheet.
 
-Pandoc runs sandboxed, which also stops it reading a `--css` file; so it writes its default style
-sheet and the package step swaps ours in (it rewrites the zip anyway, for reproducibility)."""
+Pandoc runs sandboxed, which also stops it reading a `--css` file or a cover image; so it writes
+its default style sheet and the package step swaps ours in and adds the cover (it rewrites the zip
+anyway, for reproducibility: the same sources give the same bytes).
+"""
 from __future__ import annotations
 
 import datetime
@@ -12,32 +15,37 @@ from pathlib import Path
 
 import yaml
 
+from ..ast import to_json
 from ..manifest import Book
 from ..outputs import atomic_path
-from ..ast import to_json
-from . import pandoc
-from .epub_package import repackage
+from . import a11y, pandoc
+from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover
+from .epub_package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
+                           write_entries, x)
+from .pagelist import PageStart, insert_page_breaks, page_list_nav
+
+STYLESHEET = "EPUB/styles/stylesheet1.css"
+NAV = "EPUB/nav.xhtml"
+COVER_PAGE = "text/cover.xhtml"
 
 
 def epub_metadata(book: Book) -> dict:
+    """Pandoc's metadata block: each author as a creator (role aut), the editor as a contributor."""
     meta = book.meta
-    authors = []
-    for text in book.texts:
-        if text.author not in authors:
-            authors.append(text.author)
     return {
         "title": [
             {"type": "main", "text": meta["title"]},
             *([{"type": "subtitle", "text": meta["subtitle"]}] if meta.get("subtitle") else []),
         ],
-        "creator": [{"role": "edt", "text": meta["editor"]}],
-        "contributor": [{"role": "aut", "text": author} for author in authors],
+        "creator": [{"role": "aut", "text": author} for author in authors(book)],
+        "contributor": [{"role": "edt", "text": meta["editor"]}],
         "identifier": [{"text": meta["identifier"]}],
         "lang": book.language,
-        "date": meta["date"],
+        "date": str(meta["date"]),
         "rights": meta["rights"],
         "publisher": meta.get("publisher", meta["editor"]),
         "subject": meta.get("subjects", []),
+        "toc-title": "Contents",
     }
 
 
@@ -51,16 +59,139 @@ def source_date_epoch(book: Book) -> str:
     return str(int(moment.timestamp()))
 
 
-def write_epub(book: Book, book_ast: dict, target: Path) -> Path:
-    styles = book.root / "styles"
+def page_source(book: Book) -> str:
+    """How the EPUB names the edition its page numbers come from: the PDF built with it."""
+    edition = f", {book.meta['edition']}" if book.meta.get("edition") else ""
+    return f"{book.meta['title']}, print edition (PDF, {book.meta.get('page_size', 'A5')}){edition}, {book.meta['date']}"
+
+
+def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,
+               warnings: list[str] | None = None) -> Path:
+    """Write the EPUB. With `page_starts` (from the same build's PDF layout, see
+    pagelist.page_starts) the print page numbers are marked and listed; without, none are."""
+    warnings = warnings if warnings is not None else []
     with tempfile.TemporaryDirectory(prefix="anthology-epub-") as tmp:
         meta_file = Path(tmp) / "metadata.yaml"
         meta_file.write_text(yaml.safe_dump(epub_metadata(book), allow_unicode=True), encoding="utf-8")
-        with atomic_path(target) as part:
-            pandoc.convert(to_json(book_ast), "epub3", from_format="json", outputfile=part, source_date_epoch=source_date_epoch(book), args=[
-                "--split-level=1",
-                "--toc-depth=3",
-                f"--metadata-file={meta_file}",
-            ])
-            repackage(part, replace={"EPUB/styles/stylesheet1.css": (styles / "epub.css").read_bytes()})
+        raw = Path(tmp) / "pandoc.epub"
+        pandoc.convert(to_json(book_ast), "epub3", from_format="json", outputfile=raw,
+                       source_date_epoch=source_date_epoch(book),
+                       args=["--split-level=1", "--toc-depth=3", f"--metadata-file={meta_file}"])
+        entries = finish(book, read_entries(raw), page_starts, warnings)
+    with atomic_path(target) as part:
+        write_entries(part, entries)
     return target
+
+
+def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] | None,
+           warnings: list[str]) -> dict[str, bytes]:
+    """Everything after Pandoc, on the zip's entries."""
+    package = Package(entries["EPUB/content.opf"])
+    spine = package.spine_hrefs()
+    documents = {name: parse(entries[name]) for name in spine}
+    nav = parse(entries[NAV])
+
+    placed = []
+    if page_starts:
+        problems: list[str] = []
+        placed = insert_page_breaks(documents, page_starts, problems)
+        warnings.extend(f"EPUB page list: {problem}" for problem in problems)
+
+    back_matter = {}
+    for name, root in documents.items():
+        for ident, title in a11y.mark_back_matter(root).items():
+            back_matter[ident] = (name, title)
+        a11y.add_roles(root)
+        entries[name] = serialize_xhtml(root)
+
+    has_cover = _add_cover(book, entries, package, warnings)
+    _finish_nav(nav, spine, _first_text(documents), back_matter, placed, has_cover)
+    entries[NAV] = serialize_xhtml(nav)
+    _put_contents_in_spine(package, spine)
+
+    _set_metadata(book, package, page_list=bool(placed), has_index="index" in back_matter)
+    entries["EPUB/content.opf"] = package.to_bytes()
+    entries[STYLESHEET] = (book.root / "styles" / "epub.css").read_bytes()
+    return entries
+
+
+def _add_cover(book: Book, entries: dict[str, bytes], package: Package, warnings: list[str]) -> bool:
+    try:
+        image = render_cover(book)
+    except CoverError as exc:
+        warnings.append(f"EPUB: no cover: {exc}")
+        return False
+    entries[f"EPUB/images/{IMAGE_NAME}"] = image
+    entries[f"EPUB/{COVER_PAGE}"] = cover_xhtml(book, f"../images/{IMAGE_NAME}")
+    package.add_item("cover-image", f"images/{IMAGE_NAME}", "image/png", properties="cover-image")
+    package.add_item("cover_xhtml", COVER_PAGE, "application/xhtml+xml")
+    package.insert_spine(0, "cover_xhtml")
+    package.add_guide("cover", "Cover", COVER_PAGE)
+    append(package.metadata, element(f"{{{OPF}}}meta", {"name": "cover", "content": "cover-image"}))
+    return True
+
+
+def _finish_nav(nav, spine: list[str], first_text: str | None, back_matter: dict, placed: list,
+                has_cover: bool) -> None:
+    """Landmarks (cover, title page, contents, start of the first text, glossary, index) and the
+    page list."""
+    body = nav.find(x("body"))
+    for old in body.findall(x("nav")):
+        if old.get(EPUB_TYPE) == "landmarks":
+            body.remove(old)
+    base = "EPUB/"
+    marks = []
+    if has_cover:
+        marks.append(("cover", COVER_PAGE, "Cover"))
+    title_page = next((name for name in spine if name.endswith("title_page.xhtml")), None)
+    if title_page:
+        marks.append(("titlepage", title_page.removeprefix(base), "Title Page"))
+    marks.append(("toc", "nav.xhtml#toc", "Contents"))
+    if first_text:
+        marks.append(("bodymatter", first_text, "Start of Content"))
+    for ident in ("glossary", "index"):
+        if ident in back_matter:
+            name, title = back_matter[ident]
+            marks.append((ident, f"{name.removeprefix(base)}#{ident}", title))
+    landmarks = element(x("nav"), {EPUB_TYPE: "landmarks", "id": "landmarks", "hidden": "hidden"})
+    landmarks.text = "\n"
+    landmarks.append(element(x("h2"), text="Landmarks"))
+    listing = element(x("ol"))
+    listing.text = "\n"
+    for kind, href, title in marks:
+        item = element(x("li"))
+        item.append(element(x("a"), {"href": href, EPUB_TYPE: kind}, text=title, tail=None))
+        listing.append(item)
+    landmarks.append(listing)
+    body.append(landmarks)
+    if placed:
+        body.append(page_list_nav(placed, NAV))
+
+
+def _put_contents_in_spine(package: Package, spine: list[str]) -> None:
+    """The contents page is read after the title page (and is a spine item, as landmarks need)."""
+    nav_id = next(item.get("id") for item in package.items() if "nav" in (item.get("properties") or "").split())
+    if not any(ref.get("idref") == nav_id for ref in package.spine):
+        title_pages = [i for i, name in enumerate(spine) if name.endswith("title_page.xhtml")]
+        offset = len(package.spine) - len(spine)  # items put before Pandoc's (the cover)
+        package.insert_spine(offset + (title_pages[0] + 1 if title_pages else 0), nav_id)
+
+
+def _first_text(documents: dict) -> str | None:
+    """`file#id` of the first text's section (a section with class `text`), relative to EPUB/."""
+    for name, root in documents.items():
+        for section in root.iter(x("section")):
+            if "text" in (section.get("class") or "").split() and section.get("id"):
+                return f"{name.removeprefix('EPUB/')}#{section.get('id')}"
+    return None
+
+
+def _set_metadata(book: Book, package: Package, *, page_list: bool, has_index: bool) -> None:
+    moment = datetime.datetime.fromtimestamp(int(source_date_epoch(book)), tz=datetime.timezone.utc)
+    package.remove_meta(lambda m: m.get("property") == "dcterms:modified")
+    package.add_meta("dcterms:modified", moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if page_list:
+        source = page_source(book)
+        package.add_dc("source", source, id="page-source")
+        package.add_meta("pageBreakSource", source)
+    a11y.set_metadata(package, page_list=page_list, has_index=has_index)

@@ -1,0 +1,89 @@
+"""Accessibility of the EPUB: the package metadata that EPUB Accessibility 1.1 and DAISY Ace look
+for, and the ARIA roles that match each structural `epub:type`.
+
+Reading systems and assistive technology read ARIA, not `epub:type`; Ace faults an element whose
+`epub:type` has an ARIA equivalent it lacks. The metadata says what the book offers (text only, a
+table of contents, print page numbers) so that a reader can tell before opening it.
+"""
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from .epub_package import EPUB_TYPE, Package, local_name
+
+ROLE_FOR_TYPE = {
+    "chapter": "doc-chapter", "part": "doc-part", "glossary": "doc-glossary", "index": "doc-index",
+    "footnote": "doc-footnote", "endnotes": "doc-endnotes", "footnotes": "doc-endnotes",
+    "noteref": "doc-noteref", "pagebreak": "doc-pagebreak", "toc": "doc-toc", "page-list": "doc-pagelist",
+    "bibliography": "doc-bibliography", "epigraph": "doc-epigraph", "preface": "doc-preface",
+    "introduction": "doc-introduction", "foreword": "doc-foreword", "afterword": "doc-afterword",
+    "conclusion": "doc-conclusion", "colophon": "doc-colophon", "acknowledgments": "doc-acknowledgments",
+    "appendix": "doc-appendix", "dedication": "doc-dedication", "abstract": "doc-abstract",
+}
+"""epub:type → the DPUB-ARIA role it corresponds to (only types that have one)."""
+
+ROLE_HOSTS = {"section", "aside", "nav", "div", "a", "span", "ol", "ul", "dl", "p", "header", "footer"}
+"""Elements that may take those roles (never `body` or `html`)."""
+
+BACK_MATTER = {"glossary": "Glossary", "index": "Index"}
+"""Back-matter sections found by id: their epub:type and landmark title."""
+
+ACCESS = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+]
+
+
+def summary(*, page_list: bool) -> str:
+    pages = (" Print page numbers from the PDF edition built with it are marked in the text and listed"
+             " for navigation." if page_list else "")
+    return ("A text-only book: every text has a heading structure for navigation, a table of contents"
+            " with its chapters and sections, and notes linked both ways." + pages +
+            " The only image, the cover, has a text alternative. The style sheet sets no fonts or"
+            " colours, so the reader's settings apply. It has not been certified against WCAG.")
+
+
+def set_metadata(package: Package, *, page_list: bool, has_index: bool) -> None:
+    """Replace Pandoc's accessibility metadata with the book's own."""
+    package.remove_meta(lambda m: (m.get("property") or "").startswith("schema:"))
+    features = list(ACCESS)
+    if page_list:
+        features += [("schema:accessibilityFeature", "pageBreakMarkers"),
+                     ("schema:accessibilityFeature", "pageNavigation")]
+    if has_index:
+        features.append(("schema:accessibilityFeature", "index"))
+    for prop, value in features:
+        package.add_meta(prop, value)
+    package.add_meta("schema:accessibilityHazard", "none")
+    package.add_meta("schema:accessibilitySummary", summary(page_list=page_list))
+
+
+def add_roles(root: ET.Element) -> None:
+    """Give each element with a structural epub:type the ARIA role that matches it, if it lacks one."""
+    for node in root.iter():
+        if local_name(node.tag) not in ROLE_HOSTS or node.get("role"):
+            continue
+        for kind in (node.get(EPUB_TYPE) or "").split():
+            if kind in ROLE_FOR_TYPE and (local_name(node.tag) == "a") == (kind == "noteref"):
+                node.set("role", ROLE_FOR_TYPE[kind])
+                break
+
+
+def mark_back_matter(root: ET.Element) -> dict[str, str]:
+    """Type the back-matter sections (by id: `glossary`, `index`) for reading systems and ARIA;
+    return the ids found."""
+    found = {}
+    for node in root.iter():
+        ident = node.get("id")
+        if ident in BACK_MATTER and local_name(node.tag) in ("section", "div", "nav"):
+            kinds = (node.get(EPUB_TYPE) or "").split()
+            if ident not in kinds:
+                node.set(EPUB_TYPE, " ".join(kinds + [ident]))
+            node.set("role", ROLE_FOR_TYPE[ident])
+            found[ident] = BACK_MATTER[ident]
+    return found

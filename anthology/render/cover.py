@@ -1,0 +1,93 @@
+"""The EPUB's cover: an image of the title, subtitle and authors set in the book's typeface, and the
+XHTML page that shows it.
+
+WeasyPrint lays the cover out from `templates/cover.html.j2` (so it uses the bundled EB Garamond,
+with kerning and ligatures) and Poppler's `pdftoppm` rasterises the one page. Both are
+deterministic, so the same sources give the same image bytes and the EPUB stays reproducible.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..manifest import Book
+
+WIDTH, HEIGHT = 1600, 2560
+PAGE_WIDTH_MM = 160
+DPI = round(WIDTH / (PAGE_WIDTH_MM / 25.4))  # 254: 160 × 256 mm → 1600 × 2560 px
+IMAGE_NAME = "cover.png"
+
+
+class CoverError(RuntimeError):
+    pass
+
+
+def authors(book: Book) -> list[str]:
+    """The book's authors in reading order, each once."""
+    found: list[str] = []
+    for text in book.texts:
+        if text.author not in found:
+            found.append(text.author)
+    return found
+
+
+def cover_html(book: Book) -> str:
+    env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("cover.html.j2").render(book=book.meta, lang=book.language, authors=authors(book))
+
+
+def cover_alt(book: Book) -> str:
+    """The cover image's text alternative: what it shows."""
+    subtitle = f": {book.meta['subtitle']}" if book.meta.get("subtitle") else ""
+    return f"Cover: {book.meta['title']}{subtitle}. Texts by {', '.join(authors(book))}."
+
+
+def render_cover(book: Book) -> bytes:
+    """The cover as PNG bytes (1600 × 2560). Raises CoverError if Poppler's pdftoppm is missing."""
+    from .pdf import ProjectURLFetcher
+
+    import weasyprint
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise CoverError("the EPUB cover needs pdftoppm (Debian package poppler-utils; ./setup.sh installs it)")
+    document = weasyprint.HTML(string=cover_html(book), base_url=book.root.as_uri() + "/",
+                               url_fetcher=ProjectURLFetcher(book.root))
+    with tempfile.TemporaryDirectory(prefix="anthology-cover-") as tmp:
+        pdf = Path(tmp) / "cover.pdf"
+        document.write_pdf(pdf)
+        done = subprocess.run([pdftoppm, "-png", "-r", str(DPI), "-singlefile", "-scale-to-x", str(WIDTH),
+                               "-scale-to-y", str(HEIGHT), str(pdf), str(Path(tmp) / "cover")],
+                              capture_output=True)
+        if done.returncode != 0:
+            raise CoverError(f"pdftoppm failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+        return (Path(tmp) / "cover.png").read_bytes()
+
+
+def cover_xhtml(book: Book, image_href: str) -> bytes:
+    """The cover page, first in the spine: the image alone, scaled to fit the screen."""
+    from markupsafe import escape
+
+    title = escape(book.meta["title"])
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{escape(book.language)}" xml:lang="{escape(book.language)}">
+<head>
+  <meta charset="utf-8" />
+  <title>Cover: {title}</title>
+  <style>
+    body.cover {{ margin: 0; padding: 0; text-align: center; }}
+    body.cover img {{ max-width: 100%; max-height: 100vh; height: auto; }}
+  </style>
+</head>
+<body epub:type="cover" class="cover">
+<section epub:type="cover" class="cover">
+<img src="{image_href}" alt="{escape(cover_alt(book))}" role="doc-cover" />
+</section>
+</body>
+</html>
+""".encode("utf-8")
