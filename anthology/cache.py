@@ -104,3 +104,15 @@ def remember_outputs(book, only, out: Path, outputs: dict, pages, warnings) -> N
     folder = Path(book.root) / ".cache"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "last-build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def layout_key(book, book_ast_json: str) -> str:
+    """What the print layout depends on: the book's AST, the print templates, styles, fonts and code.
+    An EPUB-only build reuses the page starts of the last layout made from the same inputs."""
+    root = Path(book.root)
+    files = [p for folder in ("templates", "styles", "fonts") for p in (root / folder).rglob("*") if p.is_file()]
+    h = digest_files(files)
+    h.update(book_ast_json.encode("utf-8"))
+    h.update(repr(sorted(book.meta.items())).encode("utf-8"))
+    h.update(code_version().encode())
+    return h.hexdigest()

@@ -124,9 +124,16 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             document = layout(book, print_html(book, book_ast), result.warnings)
             result.pages = len(document.pages)
             page_starts = find_page_starts(document)
+            if texts_cache:
+                texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), page_starts)
         with progress.stage("write PDF"):
             write_pdf(document, staging.path(f"{book.output_stem}.pdf"))
             result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
+    if only == "epub" and texts_cache:
+        page_starts = texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
+        if page_starts is None:
+            result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
+                                   "last laid out; build both (python build.py) to add them")
     if only in (None, "epub"):
         from .render.epub import write_epub
 
