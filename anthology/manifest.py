@@ -28,6 +28,8 @@ class TextEntry:
     author: str
     date: str
     subtitle: str = ""
+    short_title: str = ""
+    source_name: str = ""
     language: str = ""
     published: str = ""
     source_url: str = ""
@@ -48,6 +50,8 @@ class Book:
     manifest_path: Path
     meta: dict
     texts: list[TextEntry]
+    glossary: dict = field(default_factory=dict)
+    index: dict = field(default_factory=dict)
 
     @property
     def language(self) -> str:
@@ -155,16 +159,21 @@ def load_book(manifest_path: Path) -> Book:
         texts.append(TextEntry(
             id=raw["id"], file=text_file or root, format=raw["format"], title=raw["title"],
             author=raw["author"], date=str(raw["date"]), subtitle=raw.get("subtitle", ""),
+            short_title=raw.get("short_title", ""), source_name=raw.get("source_name", ""),
             language=raw.get("language", ""), published=raw.get("published", ""),
             source_url=raw.get("source_url", ""), options=raw.get("options") or {},
             editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
             questions=list(raw.get("questions") or []),
         ))
+    for section in ("glossary", "index"):
+        if (data.get(section) or {}).get("file"):
+            _project_path(root, data[section]["file"], f"{name}:{_line_for(lines, (section, 'file'))}: {section}.file", problems)
     if problems:
         raise ManifestError(problems)
     meta = dict(data["book"])
     meta["date"] = str(meta["date"])
-    return Book(root=root, manifest_path=manifest_path, meta=meta, texts=texts)
+    return Book(root=root, manifest_path=manifest_path, meta=meta, texts=texts,
+                glossary=data.get("glossary") or {}, index=data.get("index") or {})
 
 
 def _project_path(root: Path, value: str, where: str, problems: list[str]) -> Path | None:

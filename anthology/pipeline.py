@@ -107,10 +107,10 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             result.texts.append(AssembledText(entry, doc))
         for item in result.texts:
             write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
-        report.write_reports(book, result.texts, staging)
+        report_data = report.write_reports(book, result.texts, staging)
 
     with progress.stage("assemble"):
-        markdown = book_markdown(book, result.texts)
+        markdown = apparatus.preface_markdown(book, result.texts, report_data) + "\n" + book_markdown(book, result.texts)
         write_text(staging.path("clean/book.md"), markdown)
         book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
 
@@ -118,16 +118,23 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
     if only in (None, "pdf"):
         from .render.html import print_html
         from .render.pagelist import page_starts as find_page_starts
-        from .render.pdf import layout, write_pdf
+        from .render.pdf import anchor_pages, folio_offset, layout, layout_back_matter, write_pdf
 
         with progress.stage("lay out PDF"):
             document = layout(book, print_html(book, book_ast), result.warnings)
-            result.pages = len(document.pages)
             page_starts = find_page_starts(document)
+        with progress.stage("lay out index"):
+            back_matter = []
+            index_data = apparatus.collect_index(book, book_ast)
+            if index_data:
+                first_page = len(document.pages) + folio_offset(document) + 1
+                html = apparatus.print_index_html(book, index_data, anchor_pages(document))
+                back_matter.append(layout_back_matter(book, html, first_page, result.warnings))
+            result.pages = len(document.pages) + sum(len(d.pages) for d in back_matter)
             if texts_cache:
                 texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), page_starts)
         with progress.stage("write PDF"):
-            write_pdf(document, staging.path(f"{book.output_stem}.pdf"))
+            write_pdf(document, staging.path(f"{book.output_stem}.pdf"), extra=back_matter)
             result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
     if only == "epub" and texts_cache:
         page_starts = texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
@@ -138,7 +145,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         from .render.epub import write_epub
 
         with progress.stage("write EPUB"):
-            write_epub(book, book_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
+            write_epub(book, apparatus.for_epub(book, book_ast, result.warnings), staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
                        warnings=result.warnings)
             result.outputs["epub"] = Path(f"{book.output_stem}.epub")
 

@@ -1,0 +1,238 @@
+"""The glossary: `glossary.yml`, the first use of each term in each text linked to its entry, and
+the glossary itself as back matter in both outputs.
+
+A term is linked once per text, at its first use in the running text (paragraphs, block quotes,
+lists), never in a heading, the opener, a note or an existing link: the first sight of a word is
+where a newcomer needs its meaning, and a link in a note would be a pop-up inside a pop-up, which
+no reading system shows. The link is `<a class="glossary-term" epub:type="glossref"
+role="doc-glossref" href="#gloss-ID">`, the EPUB 3 and DPUB-ARIA markup for "a reference to a
+glossary definition"; the glossary is a `dl` whose `dt`/`dd` carry `glossterm`/`glossdef`.
+
+The build also checks the glossary against the texts: a term none of whose forms occurs is a
+warning, and so is a list of frequent words and names that have no entry (the editors' to-do list).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html import escape
+
+from .. import ast as pandoc_ast
+from ..errors import ManifestError
+from . import data
+from .inlines import TermMatcher, block_inline_lists, child_blocks, has_class, link, rewrite
+from .templating import environment, markdown_blocks
+
+FIELDS = {
+    "term": data.Field("text", required=True),
+    "id": data.Field("id", required=True),
+    "variants": data.Field("texts", required=True),
+    "definition": data.Field("text", required=True),
+    "see_also": data.Field("ids"),
+}
+TITLE = "Glossary"
+
+
+@dataclass
+class Term:
+    id: str
+    term: str
+    variants: list[str]
+    definition: str
+    see_also: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"gloss-{self.id}"
+
+
+def load_glossary(path) -> list[Term]:
+    entries, lines = data.load_entries(path, FIELDS)
+    problems = data.check_references(entries, lines, path.name, ("see_also",))
+    if problems:
+        raise ManifestError(problems)
+    return [Term(e["id"], e["term"], list(e["variants"]), e["definition"], list(e.get("see_also") or []))
+            for e in entries]
+
+
+def glossary_for(book) -> list[Term] | None:
+    path = data.apparatus_file(book, "glossary")
+    return load_glossary(path) if path else None
+
+
+def matcher(terms: list[Term]) -> TermMatcher:
+    forms: dict[str, str] = {}
+    for term in terms:
+        for form in term.variants:
+            forms.setdefault(form, term.id)
+    return TermMatcher(forms)
+
+
+def running_blocks(blocks: list):
+    """The blocks of a text whose inlines are running text: not headings, not the opener."""
+    for block in blocks:
+        if block["t"] == "Header" or (block["t"] == "Div" and has_class(block, "opener")):
+            continue
+        yield block
+
+
+def link_first_uses(text_blocks: list, match: TermMatcher, terms_by_id: dict[str, Term]) -> list[str]:
+    """Link the first use of each term in one text; return the ids linked, in order."""
+    linked: list[str] = []
+
+    def wrap(found, nodes):
+        if found.key in linked:
+            return None
+        linked.append(found.key)
+        term = terms_by_id[found.key]
+        return link(f"#{term.anchor}", nodes, classes=["glossary-term"],
+                    attributes=[["epub:type", "glossref"], ["role", "doc-glossref"]], title=term.term)
+
+    def enter(node):
+        return node["t"] != "Link"
+
+    def visit(blocks):
+        for block in blocks:
+            lists = block_inline_lists(block)
+            if lists is not None:
+                for inlines in lists:
+                    inlines[:] = rewrite(inlines, match, wrap, enter)
+            else:
+                for inner in child_blocks(block):
+                    visit(inner)
+
+    visit(list(running_blocks(text_blocks)))
+    return linked
+
+
+def occurrences(tree: dict, match: TermMatcher) -> Counter:
+    """How often each term occurs anywhere in the texts (headings and notes included)."""
+    counts: Counter = Counter()
+    for _, blocks in pandoc_ast.texts(tree):
+        text = plain_text(blocks)
+        counts.update(m.key for m in match.search_text(text))
+    return counts
+
+
+def plain_text(blocks: list, notes: bool = True) -> str:
+    """The words of a text, one block per line (so no match runs across blocks); with its notes
+    unless `notes` is false."""
+    lines: list[str] = []
+
+    def visit(block):
+        lists = block_inline_lists(block)
+        if block["t"] == "Header":
+            lists = [block["c"][2]]
+        for inlines in lists or []:
+            lines.append(pandoc_ast.stringify(inlines))
+            for note in (_notes(inlines) if notes else ()):
+                pandoc_ast.walk_blocks(note["c"], visit)
+
+    pandoc_ast.walk_blocks(blocks, visit)
+    return "\n".join(lines)
+
+
+def _notes(inlines: list):
+    for node in inlines:
+        if node.get("t") == "Note":
+            yield node
+        content = node.get("c")
+        if isinstance(content, list):
+            for part in content:
+                if isinstance(part, list):
+                    yield from _notes([p for p in part if isinstance(p, dict)])
+
+
+TEMPLATE = "glossary.md.j2"
+
+
+def glossary_markdown(book, terms: list[Term]) -> str:
+    """The glossary section as Pandoc Markdown, from templates/glossary.md.j2."""
+    from html import escape
+
+    env = environment(book)
+    env.filters["html"] = escape
+    by_id = {t.id: t for t in terms}
+    rows = [{"id": t.id, "anchor": t.anchor, "term": t.term, "definition": t.definition.strip(),
+             "see_also": [{"term": by_id[o].term, "anchor": by_id[o].anchor} for o in t.see_also]}
+            for t in sorted(terms, key=lambda t: sort_key(t.term))]
+    return env.get_template(TEMPLATE).render(title=TITLE, terms=rows)
+
+
+def sort_key(text: str) -> str:
+    return re.sub(r"[^\w ]", "", text.casefold())
+
+
+def glossary_blocks(book, terms: list[Term]) -> list:
+    """The glossary section: a level-1 heading (back matter, id `glossary`) and a `dl` whose
+    `dt`/`dd` carry `glossterm`/`glossdef`. Definitions may use Markdown; "See also" links are
+    real links, which the EPUB writer points at the right file."""
+    return markdown_blocks(glossary_markdown(book, terms))
+
+
+FREQUENT_ENOUGH = 4          # a candidate must occur at least this often across the texts
+RARE_IN_ENGLISH = 2.5        # Zipf frequency below which a word counts as specialist vocabulary
+CANDIDATES_SHOWN = 15
+
+_STOP = {"The", "A", "An", "In", "On", "Of", "And", "But", "For", "To", "This", "That", "It", "As", "At", "By",
+         "If", "So", "Yet", "When", "While", "With", "Its", "His", "Her", "Their", "Our", "We", "They", "He", "She"}
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:of\s+|the\s+|of\s+the\s+)?[A-Z][\w’'\-]+)+")
+_WORD = re.compile(r"\b[^\W\d_][\w’'\-]*\b")
+
+
+def candidate_terms(text: str, match: TermMatcher, limit: int = CANDIDATES_SHOWN) -> list[tuple[str, int]]:
+    """Frequent terms in `text` that no glossary form covers: capitalised runs of words ("Red
+    Army") and words that are rare in English but frequent here ("kolkhozes"). Personal names
+    are not filtered out; they belong in the index, and an editor skips them at a glance."""
+    from wordfreq import zipf_frequency
+
+    covered = bytearray(len(text))
+    for m in match.search_text(text):
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+
+    def is_covered(start: int, end: int) -> bool:
+        return all(covered[start:end])
+
+    names: Counter = Counter()
+    for m in _CAPITALISED_RUN.finditer(text):
+        words = m.group().split()
+        while words and words[0] in _STOP:
+            words.pop(0)
+        if len(words) >= 2 and not is_covered(m.end() - len(" ".join(words)), m.end()):
+            names[" ".join(words)] += 1
+    rare: Counter = Counter()
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word.islower() and len(word) > 3 and not is_covered(m.start(), m.end()):
+            rare[word] += 1
+    scored = [(n, c) for n, c in names.items() if c >= FREQUENT_ENOUGH]
+    scored += [(w, c) for w, c in rare.items() if c >= FREQUENT_ENOUGH and zipf_frequency(w, "en") < RARE_IN_ENGLISH]
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored[:limit]
+
+
+def apply_glossary(book, tree: dict, warnings: list[str]) -> None:
+    """The glossary step: link first uses, check the glossary, add it as back matter."""
+    terms = glossary_for(book)
+    if terms is None:
+        return
+    if not terms:
+        warnings.append("glossary: the glossary file has no entries")
+        return
+    by_id = {t.id: t for t in terms}
+    match = matcher(terms)
+    for _, blocks in pandoc_ast.texts(tree):
+        link_first_uses(blocks, match, by_id)
+    counts = occurrences(tree, match)
+    for term in terms:
+        if not counts[term.id]:
+            warnings.append(f"glossary: {term.term!r} (id {term.id}) occurs in no text; "
+                            f"check its variants ({', '.join(term.variants)}) or remove the entry")
+    # Candidates come from the running text only: the notes are mostly citations ("VI Lenin CW Vol").
+    text = "\n".join(plain_text(blocks, notes=False) for _, blocks in pandoc_ast.texts(tree))
+    candidates = candidate_terms(text, match)
+    if candidates:
+        warnings.append("glossary: frequent terms with no entry (add an entry or a variant if a newcomer needs "
+                        "them): " + ", ".join(f"{name} ({n})" for name, n in candidates))
+    tree["blocks"].extend(glossary_blocks(book, terms))

@@ -1,0 +1,101 @@
+"""The preface, rendered from `templates/preface.md.j2` with figures computed from the build.
+
+Every number in it is counted here, from the cleaned texts and the cleaning report, never typed:
+words and reading times per text (`anthology.words`), and what the cleaning changed (the
+report's counts per rule, split into repairs of the source and house typography). The editor's
+own prose lives in `templates/preface-introduction.md`; the template places it and the tables.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..words import READING_WORDS_PER_MINUTE, count_words, reading_minutes
+
+TEMPLATE = "preface.md.j2"
+
+
+def reading_time(minutes: int) -> str:
+    """`75` → `1 h 15 min`; `40` → `40 min`."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}"
+
+
+def site_name(entry) -> str:
+    """Where a text was taken from, as a name ("Marxists Internet Archive"): the manifest's
+    `source_name`. Never the address: a web address is not a source's name, and the book must not
+    send its readers to a site that may move (the address stays in the manifest for the editors)."""
+    return getattr(entry, "source_name", "") or ""
+
+
+def typography_rules() -> set[str]:
+    try:
+        from ..typography import rule_ids
+    except ImportError:
+        return set()
+    return set(rule_ids())
+
+
+def text_rows(book, texts, report: dict) -> list[dict]:
+    typographic = typography_rules()
+    by_id = {t["id"]: t for t in report.get("texts", [])}
+    rows = []
+    for item in texts:
+        entry, doc = item.entry, item.document
+        words = count_words(doc.body)
+        counts = by_id.get(entry.id, {}).get("rules", {})
+        rows.append({
+            "id": entry.id,
+            "title": entry.title,
+            "subtitle": entry.subtitle,
+            "author": entry.author,
+            "date": entry.date,
+            "published": entry.published,
+            "source": site_name(entry),
+            "words": words,
+            "minutes": reading_minutes(words),
+            "reading": reading_time(reading_minutes(words)),
+            "notes": doc.body.count("\n[^"),
+            "repairs": sum(n for rule, n in counts.items() if rule not in typographic),
+            "typography": sum(n for rule, n in counts.items() if rule in typographic),
+            "words_removed": by_id.get(entry.id, {}).get("words_removed", 0),
+            "rules": counts,
+        })
+    return rows
+
+
+def preface_markdown(book, texts, report: dict) -> str:
+    """The preface as Pandoc Markdown: a level-1 section `# Preface {#preface}` to go before the
+    first text. `texts` are the pipeline's AssembledText items; `report` is
+    `anthology.report.report_data(book, texts)`."""
+    from ..assemble import template_environment
+
+    env = template_environment(book)
+    env.filters["thousands"] = thousands
+    templates = Path(book.root) / "templates"
+
+    def include_raw(name: str) -> str:
+        """A file from templates/ placed as it is (not read as a template, so the editor's
+        Markdown may use `{#id}` attributes freely)."""
+        path = (templates / name).resolve()
+        if not path.is_relative_to(templates.resolve()):
+            raise ValueError(f"{name}: not in templates/")
+        return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+
+    env.globals["include_raw"] = include_raw
+    rows = text_rows(book, texts, report)
+    total_words = sum(r["words"] for r in rows)
+    total = {
+        "words": total_words,
+        "reading": reading_time(sum(r["minutes"] for r in rows)),
+        "repairs": sum(r["repairs"] for r in rows),
+        "typography": sum(r["typography"] for r in rows),
+        "words_removed": sum(r["words_removed"] for r in rows),
+    }
+    return env.get_template(TEMPLATE).render(
+        book=book.meta, texts=rows, total=total, words_per_minute=READING_WORDS_PER_MINUTE)

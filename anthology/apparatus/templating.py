@@ -1,0 +1,31 @@
+"""Back matter written from Jinja templates in Pandoc Markdown (the glossary, the EPUB index).
+
+The book's Markdown is read with raw HTML off, so that nothing in a source text reaches the
+outputs as markup. These templates need a few tags of their own (`dl`, `ul`, `li` with `epub:type`),
+so they are read with Pandoc's explicit raw blocks on (```` ```{=html} ````), and still without
+raw HTML: a value from the YAML data is Markdown-escaped (`|md`), so it cannot open a tag.
+"""
+from __future__ import annotations
+
+import json
+
+from ..render import pandoc
+
+TEMPLATE_MARKDOWN = "markdown-raw_html-raw_tex-smart"
+
+
+def raw_block(html: str) -> str:
+    """A raw HTML block in Pandoc Markdown (for the templates' tags)."""
+    return f"\n```{{=html}}\n{html}\n```\n"
+
+
+def environment(book):
+    from ..assemble import template_environment
+
+    env = template_environment(book)
+    env.globals["raw_block"] = raw_block
+    return env
+
+
+def markdown_blocks(markdown: str) -> list:
+    return json.loads(pandoc.convert(markdown, "json", from_format=TEMPLATE_MARKDOWN))["blocks"]
