@@ -57,6 +57,12 @@ def typeset(doc: Document, lang: str) -> Document:
     return doc
 
 
+def page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
 def output_dir(book: Book) -> Path:
     return book.root / "output"
 
@@ -134,7 +140,8 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             if texts_cache:
                 texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), page_starts)
         with progress.stage("write PDF"):
-            write_pdf(document, staging.path(f"{book.output_stem}.pdf"), extra=back_matter)
+            pdf_path = write_pdf(document, staging.path(f"{book.output_stem}.pdf"), extra=back_matter)
+            result.pages = page_count(pdf_path)  # includes any blank page put before the back matter
             result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
     if only == "epub" and texts_cache:
         page_starts = texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
