@@ -105,6 +105,16 @@ def _text_until(element, stop, out: list[str]) -> bool:
     return False
 
 
+def _text_without(element, css_class: str) -> list[str]:
+    """The text of an element, leaving out descendants with the given class (but keeping tails)."""
+    pieces = [element.text or ""]
+    for child in element:
+        if css_class not in (child.get("class") or "").split():
+            pieces += _text_without(child, css_class)
+        pieces.append(child.tail or "")
+    return pieces
+
+
 def note_keys(epub, text_id: str) -> list[tuple[str, str]]:
     """Per note: (the last letters before its call and the call's number; the note's number and
     its first letters), as they read in the PDF's extracted text."""
@@ -117,7 +127,10 @@ def note_keys(epub, text_id: str) -> list[tuple[str, str]]:
             block = parents[block]
         before: list[str] = []
         _text_until(block, ref, before)
-        keys.append((alnum("".join(before))[-14:] + str(number), str(number) + alnum("".join(note.itertext()))[:22]))
+        # The EPUB note opens with its own number, a link back to the call; the PDF sets the number as a marker.
+        # Only the EPUB names the source behind "Ibid." (span.ibid-antecedent); print leaves it out.
+        note_text = re.sub(r"^\d+", "", alnum("".join(_text_without(note, "ibid-antecedent"))))
+        keys.append((alnum("".join(before))[-14:] + str(number), str(number) + note_text[:22]))
     return keys
 
 

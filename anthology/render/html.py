@@ -47,6 +47,16 @@ def page_geometry(book: Book) -> PageGeometry:
     return PAGE_GEOMETRY[book.meta.get("page_size") or DEFAULT_PAGE_SIZE]
 
 
+def page_css(book: Book) -> str:
+    """The page box for the manifest's page size: shared by the book and its back matter (the
+    index is laid out as a separate document and must have the same pages)."""
+    page = page_geometry(book)
+    return (f"@page {{ size: {page.size}; margin: {page.top} {page.outer} {page.bottom} {page.inner}; }}\n"
+            f"@page :left {{ margin-left: {page.outer}; margin-right: {page.inner}; }}\n"
+            f"@page :right {{ margin-left: {page.inner}; margin-right: {page.outer}; }}\n"
+            f"html {{ font-size: {page.font_size}; }}\n")
+
+
 def short_subtitle(subtitle: str) -> str:
     """The part of a subtitle before its first colon or parenthesis: "Part II: Second Revolution"
     → "Part II"."""
@@ -136,5 +146,5 @@ def print_html(book: Book, book_ast: dict) -> str:
     contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]
     return template.render(book=book.meta, lang=book.language, texts=book.texts, contents=contents,
                            parts=other_parts(book, book_ast), authors=authors(book.texts),
-                           page=page_geometry(book), edition_date=long_date(book.meta["date"]),
+                           page=page_geometry(book), page_css=Markup(page_css(book)), edition_date=long_date(book.meta["date"]),
                            body=Markup(body))

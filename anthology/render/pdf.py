@@ -182,7 +182,9 @@ def layout_back_matter(book: Book, html: str, first_page: int,
     the book it opens on a right-hand page: from an even `first_page` it starts at the next folio,
     and `write_pdf` puts a blank page before it. Its `anchor_pages` are folios too."""
     first_page += 1 - first_page % 2
-    rules = f"<style>\n{back_matter_rules(first_page)}</style>\n"
+    from .html import page_css
+
+    rules = f"<style>\n{page_css(book)}{back_matter_rules(first_page)}</style>\n"
     head_end = html.find("</head>")
     html = html[:head_end] + rules + html[head_end:] if head_end >= 0 else rules + html
     document = render(book, html, warnings)

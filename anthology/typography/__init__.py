@@ -46,6 +46,9 @@ def rule_ids() -> list[str]:
     return ids
 
 
+MAX_PASSES = 4
+
+
 def typogrify(markdown: str, *, lang: str = "en") -> tuple[str, list[Change]]:
     """Apply the house style to a Pandoc Markdown body; return the new body and its changes.
 
@@ -62,8 +65,15 @@ def typogrify(markdown: str, *, lang: str = "en") -> tuple[str, list[Change]]:
         masked = Masked.of(content)
         recorder = Recorder(masked, f"line {number}")
         text = masked.text
-        for rule in rules:
-            text = rule.apply(text, recorder)
+        # One rule can make work for an earlier one (removing a space can leave two quote marks
+        # side by side); run the list again until nothing changes, so that typography is
+        # idempotent. Real lines settle in one or two passes.
+        for _ in range(MAX_PASSES):
+            before = text
+            for rule in rules:
+                text = rule.apply(text, recorder)
+            if text == before:
+                break
         lines.append(prefix + masked.reveal(text))
         changes.extend(recorder.changes)
     return "\n".join(lines), changes
