@@ -76,3 +76,12 @@ def texts(ast: dict) -> Iterator[tuple[str, list]]:
             current.append(block)
     if current_id:
         yield current_id, current
+
+
+EDITORIAL_DIVS = frozenset({"opener", "discussion"})
+"""Divs the book adds around a text (its opener, the discussion questions): not the author's
+words, so they are not numbered, linked to the glossary or indexed."""
+
+
+def is_editorial_div(block: dict) -> bool:
+    return block.get("t") == "Div" and bool(EDITORIAL_DIVS & set(block["c"][0][1]))

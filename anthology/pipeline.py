@@ -4,6 +4,7 @@ previous one returned."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,41 +121,57 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         write_text(staging.path("clean/book.md"), markdown)
         book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
 
-    page_starts = None
-    if only in (None, "pdf"):
-        from .render.html import print_html
-        from .render.pagelist import page_starts as find_page_starts
-        from .render.pdf import anchor_pages, folio_offset, layout, layout_back_matter, write_pdf
+    epub_ast = None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pandoc_epub = None
+        if only in (None, "epub"):
+            from .render.epub import pandoc_epub as make_pandoc_epub
 
-        with progress.stage("lay out PDF"):
-            document = layout(book, print_html(book, book_ast), result.warnings)
-            page_starts = find_page_starts(document)
-        with progress.stage("lay out index"):
-            back_matter = []
-            index_data = apparatus.collect_index(book, book_ast)
-            if index_data:
-                first_page = len(document.pages) + folio_offset(document) + 1
-                html = apparatus.print_index_html(book, index_data, anchor_pages(document))
-                back_matter.append(layout_back_matter(book, html, first_page, result.warnings))
-            result.pages = len(document.pages) + sum(len(d.pages) for d in back_matter)
+            with progress.stage("prepare EPUB"):
+                epub_ast = apparatus.for_epub(book, book_ast, result.warnings)
+            # Pandoc is its own process: it writes the EPUB while WeasyPrint lays out the PDF.
+            pandoc_epub = pool.submit(make_pandoc_epub, book, epub_ast)
+        page_starts = None
+        if only in (None, "pdf"):
+            page_starts = _print_edition(staging, book, book_ast, result, progress)
             if texts_cache:
                 texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), page_starts)
-        with progress.stage("write PDF"):
-            pdf_path = write_pdf(document, staging.path(f"{book.output_stem}.pdf"), extra=back_matter)
-            result.pages = page_count(pdf_path)  # includes any blank page put before the back matter
-            result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
-    if only == "epub" and texts_cache:
-        page_starts = texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
-        if page_starts is None:
-            result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
-                                   "last laid out; build both (python build.py) to add them")
-    if only in (None, "epub"):
-        from .render.epub import write_epub
+        elif texts_cache:
+            page_starts = texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
+            if page_starts is None:
+                result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
+                                       "last laid out; build both (python build.py) to add them")
+        if pandoc_epub is not None:
+            from .render.epub import write_epub
 
-        with progress.stage("write EPUB"):
-            write_epub(book, apparatus.for_epub(book, book_ast, result.warnings), staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
-                       warnings=result.warnings)
-            result.outputs["epub"] = Path(f"{book.output_stem}.epub")
+            with progress.stage("write EPUB"):
+                write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
+                           warnings=result.warnings, entries=pandoc_epub.result())
+                result.outputs["epub"] = Path(f"{book.output_stem}.epub")
+
+
+def _print_edition(staging: Staging, book: Book, book_ast: dict, result: BuildResult, progress: Progress):
+    """Lay out and write the PDF, with the index laid out after it; return the page starts that
+    the EPUB's page list is made from."""
+    from .render.html import print_html
+    from .render.pagelist import page_starts as find_page_starts
+    from .render.pdf import anchor_pages, folio_offset, layout, layout_back_matter, write_pdf
+
+    with progress.stage("lay out PDF"):
+        document = layout(book, print_html(book, book_ast), result.warnings)
+        page_starts = find_page_starts(document)
+    with progress.stage("lay out index"):
+        back_matter = []
+        index_data = apparatus.collect_index(book, book_ast)
+        if index_data:
+            first_page = len(document.pages) + folio_offset(document) + 1
+            html = apparatus.print_index_html(book, index_data, anchor_pages(document))
+            back_matter.append(layout_back_matter(book, html, first_page, result.warnings))
+    with progress.stage("write PDF"):
+        pdf_path = write_pdf(document, staging.path(f"{book.output_stem}.pdf"), extra=back_matter)
+        result.pages = page_count(pdf_path)  # includes any blank page put before the back matter
+        result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
+    return page_starts
 
 
 def clean_one(manifest: Path, text_id: str) -> str:

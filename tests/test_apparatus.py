@@ -518,7 +518,7 @@ def _running_text(root):
 
     def walk(node):
         if node.tag in skip_tags or node.get(EPUB_TYPE) in ("footnote", "footnotes") \
-                or "opener" in (node.get("class") or "").split():
+                or {"opener", "discussion"} & set((node.get("class") or "").split()):
             return
         if node.tag == f"{XHTML}a" and "glossary-term" in (node.get("class") or ""):
             links.append((node.get("href").split("#gloss-")[1], len("".join(parts))))

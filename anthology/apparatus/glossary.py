@@ -72,7 +72,7 @@ def matcher(terms: list[Term]) -> TermMatcher:
 def running_blocks(blocks: list):
     """The blocks of a text whose inlines are running text: not headings, not the opener."""
     for block in blocks:
-        if block["t"] == "Header" or (block["t"] == "Div" and has_class(block, "opener")):
+        if block["t"] == "Header" or pandoc_ast.is_editorial_div(block):
             continue
         yield block
 

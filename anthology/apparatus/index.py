@@ -145,7 +145,7 @@ def mark_text(text_id: str, blocks: list, match: TermMatcher, counters: dict[str
 
     def visit(inner_blocks):
         for block in inner_blocks:
-            if block["t"] == "Header" or (block["t"] == "Div" and has_class(block, "opener")):
+            if block["t"] == "Header" or pandoc_ast.is_editorial_div(block):
                 continue
             lists = block_inline_lists(block)
             if lists is not None:
@@ -207,7 +207,7 @@ def index_marks(book, tree: dict) -> list[Mark]:
                     if block["c"][0] > 1:  # the level-1 heading is the text's title
                         tracker.heading(block["c"][0], pandoc_ast.stringify(block["c"][2]))
                     continue
-                if block["t"] == "Div" and has_class(block, "opener"):
+                if pandoc_ast.is_editorial_div(block):
                     continue
                 lists = block_inline_lists(block)
                 if lists is not None:

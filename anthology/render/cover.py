@@ -47,7 +47,24 @@ def cover_alt(book: Book) -> str:
 
 
 def render_cover(book: Book) -> bytes:
-    """The cover as PNG bytes (1600 × 2560). Raises CoverError if Poppler's pdftoppm is missing."""
+    """The cover as PNG bytes (1600 × 2560). Raises CoverError if Poppler's pdftoppm is missing.
+    Kept in the build cache under its HTML and fonts: it changes only when the title, the authors,
+    the template or the typeface do."""
+    import hashlib
+
+    from ..cache import Cache, digest_files
+
+    html = cover_html(book)
+    key = digest_files((book.root / "fonts").glob("*"), hashlib.sha256(html.encode("utf-8"))).hexdigest()
+    cache = Cache(book.root)
+    image = cache.load("cover", key)
+    if image is None:
+        image = _draw_cover(book, html)
+        cache.store("cover", key, image)
+    return image
+
+
+def _draw_cover(book: Book, html: str) -> bytes:
     from .pdf import ProjectURLFetcher
 
     import weasyprint
@@ -55,7 +72,7 @@ def render_cover(book: Book) -> bytes:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise CoverError("the EPUB cover needs pdftoppm (Debian package poppler-utils; ./setup.sh installs it)")
-    document = weasyprint.HTML(string=cover_html(book), base_url=book.root.as_uri() + "/",
+    document = weasyprint.HTML(string=html, base_url=book.root.as_uri() + "/",
                                url_fetcher=ProjectURLFetcher(book.root))
     with tempfile.TemporaryDirectory(prefix="anthology-cover-") as tmp:
         pdf = Path(tmp) / "cover.pdf"

@@ -65,11 +65,9 @@ def page_source(book: Book) -> str:
     return f"{book.meta['title']}, print edition (PDF, {book.meta.get('page_size', 'A5')}){edition}, {book.meta['date']}"
 
 
-def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,
-               warnings: list[str] | None = None) -> Path:
-    """Write the EPUB. With `page_starts` (from the same build's PDF layout, see
-    pagelist.page_starts) the print page numbers are marked and listed; without, none are."""
-    warnings = warnings if warnings is not None else []
+def pandoc_epub(book: Book, book_ast: dict) -> dict[str, bytes]:
+    """Pandoc's EPUB of the book, as zip entries. Pandoc is a separate process, so the pipeline
+    runs this in a thread while WeasyPrint lays out the PDF; `finish` then needs the layout."""
     with tempfile.TemporaryDirectory(prefix="anthology-epub-") as tmp:
         meta_file = Path(tmp) / "metadata.yaml"
         meta_file.write_text(yaml.safe_dump(epub_metadata(book), allow_unicode=True), encoding="utf-8")
@@ -77,7 +75,16 @@ def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageS
         pandoc.convert(to_json(book_ast), "epub3", from_format="json", outputfile=raw,
                        source_date_epoch=source_date_epoch(book),
                        args=["--split-level=1", "--toc-depth=3", f"--metadata-file={meta_file}"])
-        entries = finish(book, read_entries(raw), page_starts, warnings)
+        return read_entries(raw)
+
+
+def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,
+               warnings: list[str] | None = None, *, entries: dict[str, bytes] | None = None) -> Path:
+    """Write the EPUB. With `page_starts` (from the same build's PDF layout, see
+    pagelist.page_starts) the print page numbers are marked and listed; without, none are.
+    `entries` is Pandoc's EPUB when it was already made (see `pandoc_epub`)."""
+    warnings = warnings if warnings is not None else []
+    entries = finish(book, entries if entries is not None else pandoc_epub(book, book_ast), page_starts, warnings)
     with atomic_path(target) as part:
         write_entries(part, entries)
     return target
