@@ -378,7 +378,6 @@ def test_epubcheck_passes_the_edition(edition, built):
 
 # --- real reading systems, where installed ----------------------------------------------------------
 
-KNOWN_ACE_ISSUE = "link-in-text-block"
 
 
 def test_ace_finds_no_violations(edition):
@@ -389,10 +388,6 @@ def test_ace_finds_no_violations(edition):
     report = ace.run_ace(edition.epub, edition.out / "ace")
     assert "schema:accessibilitySummary" in report["a11y-metadata"]["present"]
     found = ace.violations(report)
-    known = [v for v in found if KNOWN_ACE_ISSUE in v]
-    if found and found == known:
-        pytest.xfail(f"{len(known)} x {KNOWN_ACE_ISSUE}: in-text links (glossary terms, see-also) have no "
-                     "underline in styles/epub.css, so only their colour marks them")
     assert found == []
     assert report["earl:result"]["earl:outcome"] == "pass"
 
