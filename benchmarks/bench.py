@@ -47,7 +47,11 @@ FLOOR = textwrap.dedent("""
     markdown = (root / "output" / "clean" / "book.md").read_text(encoding="utf-8")
     body = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--wrap=none", "--section-divs"])
     t_pandoc = time.perf_counter() - t
-    html = '<html lang="en"><head><link rel="stylesheet" href="styles/print.css"></head><body>' + body + '</body></html>'
+    from anthology.manifest import load_book
+    from anthology.render.html import page_css
+    page = page_css(load_book(root / "anthology.yml"))  # the book's page size and margins
+    html = ('<html lang="en"><head><link rel="stylesheet" href="styles/print.css"><style>' + page
+            + '</style></head><body>' + body + '</body></html>')
     document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/").render()
     t_layout = time.perf_counter() - t - t_pandoc
     document.write_pdf(root / "floor.pdf")
@@ -58,6 +62,7 @@ FLOOR = textwrap.dedent("""
 
 
 def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
     for part in PARTS:
         src = ROOT / part
         if src.is_dir():
@@ -88,6 +93,7 @@ def ten_times(project: Path) -> None:
     manifest = project / "anthology.yml"
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     data["texts"] = [dict(t, id=f"{t['id']}-{n}") for n in range(10) for t in data["texts"]]
+    data.pop("meetings", None)  # the reading plan names the original ids
     manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
