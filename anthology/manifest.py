@@ -43,6 +43,33 @@ class TextEntry:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One part of a meeting's reading, named by the ids the built book gives its texts and
+    headings (`revolution-betrayed`, `revolution-betrayed-chapter-1-what-has-been-achieved`).
+    `start` alone is that whole text or that heading's whole section (its subsections included);
+    with `to`, the reading runs on through the end of that heading's section; with `before`, up
+    to that heading. Whether the headings exist is checked when the book is built
+    (anthology.apparatus.reading_plan), since their ids come from the texts."""
+
+    start: str
+    to: str = ""
+    before: str = ""
+    label: str = ""
+    """How the plan names the reading; by default it is named from its headings."""
+    line: int = 0
+    """Its line in the manifest, for error messages."""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting of the reading plan (`meetings:`)."""
+
+    title: str
+    readings: tuple[Reading, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Book:
     """The whole book: metadata and the texts in reading order."""
 
@@ -52,6 +79,14 @@ class Book:
     texts: list[TextEntry]
     glossary: dict = field(default_factory=dict)
     index: dict = field(default_factory=dict)
+    meetings: tuple[Meeting, ...] = ()
+    """The reading plan, in order (empty: the book has none)."""
+    meetings_line: int = 0
+
+    @property
+    def paragraph_numbers(self) -> bool:
+        """Whether paragraph numbers are shown (the anchors exist either way)."""
+        return bool(self.meta.get("paragraph_numbers", True))
 
     @property
     def language(self) -> str:
@@ -168,12 +203,40 @@ def load_book(manifest_path: Path) -> Book:
     for section in ("glossary", "index"):
         if (data.get(section) or {}).get("file"):
             _project_path(root, data[section]["file"], f"{name}:{_line_for(lines, (section, 'file'))}: {section}.file", problems)
+    meetings = _meetings(data.get("meetings") or [], lines, name, [t.id for t in texts], problems)
     if problems:
         raise ManifestError(problems)
     meta = dict(data["book"])
     meta["date"] = str(meta["date"])
     return Book(root=root, manifest_path=manifest_path, meta=meta, texts=texts,
-                glossary=data.get("glossary") or {}, index=data.get("index") or {})
+                glossary=data.get("glossary") or {}, index=data.get("index") or {},
+                meetings=meetings, meetings_line=_line_for(lines, ("meetings",)) if meetings else 0)
+
+
+def _meetings(raw: list, lines: dict, name: str, text_ids: list[str], problems: list[str]) -> tuple[Meeting, ...]:
+    """The reading plan's meetings. Here only what the manifest alone can tell is checked: that
+    every id names a text or could be a heading of one (it begins with a text's id) and that a
+    range ends in one way; the headings themselves are looked up when the book is built."""
+    meetings = []
+    for i, meeting in enumerate(raw):
+        readings = []
+        for j, item in enumerate(meeting["read"]):
+            path = ("meetings", i, "read", j)
+            item = {"from": item} if isinstance(item, str) else item
+            where = f"{name}:{_line_for(lines, path)}: meetings[{i}].read[{j}]"
+            if item.get("to") and item.get("before"):
+                problems.append(f"{where}: give `to` (through the end of that section) or `before` (up to "
+                                f"that heading), not both")
+            for key in ("from", "to", "before"):
+                ident = item.get(key)
+                if ident and not any(ident == t or ident.startswith(f"{t}-") for t in text_ids):
+                    problems.append(f"{name}:{_line_for(lines, path + (key,))}: meetings[{i}].read[{j}]"
+                                    f"{'.' + key if isinstance(raw[i]['read'][j], dict) else ''}: unknown id {ident!r}; "
+                                    f"name a text ({', '.join(text_ids)}) or one of its headings")
+            readings.append(Reading(start=item["from"], to=item.get("to", ""), before=item.get("before", ""),
+                                    label=item.get("label", ""), line=_line_for(lines, path)))
+        meetings.append(Meeting(title=meeting["title"], readings=tuple(readings), line=_line_for(lines, ("meetings", i))))
+    return tuple(meetings)
 
 
 def _project_path(root: Path, value: str, where: str, problems: list[str]) -> Path | None:

@@ -131,13 +131,14 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                 epub_ast = apparatus.for_epub(book, book_ast, result.warnings)
             # Pandoc is its own process: it writes the EPUB while WeasyPrint lays out the PDF.
             pandoc_epub = pool.submit(make_pandoc_epub, book, epub_ast)
-        page_starts = None
+        page_starts = print_folios = None
         if only in (None, "pdf"):
-            page_starts = _print_edition(staging, book, book_ast, result, progress)
+            page_starts, print_folios = _print_edition(staging, book, book_ast, result, progress)
             if texts_cache:
-                texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), page_starts)
+                texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), (page_starts, print_folios))
         elif texts_cache:
-            page_starts = texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
+            page_starts, print_folios = (texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
+                                         or (None, None))
             if page_starts is None:
                 result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
                                        "last laid out; build both (python build.py) to add them")
@@ -146,19 +147,21 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
 
             with progress.stage("write EPUB"):
                 write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
-                           warnings=result.warnings, entries=pandoc_epub.result())
+                           warnings=result.warnings, entries=pandoc_epub.result(), print_folios=print_folios)
                 result.outputs["epub"] = Path(f"{book.output_stem}.epub")
 
 
 def _print_edition(staging: Staging, book: Book, book_ast: dict, result: BuildResult, progress: Progress):
     """Lay out and write the PDF, with the index laid out after it; return the page starts that
-    the EPUB's page list is made from."""
+    the EPUB's page list is made from, and the printed page of every anchor."""
     from .render.html import print_html
     from .render.pagelist import page_starts as find_page_starts
+    from .apparatus.anchors import numbers_to_outer_margin
     from .render.pdf import anchor_pages, folio_offset, layout, layout_back_matter, write_pdf
 
     with progress.stage("lay out PDF"):
         document = layout(book, print_html(book, book_ast), result.warnings)
+        numbers_to_outer_margin(document)
         page_starts = find_page_starts(document)
     with progress.stage("lay out index"):
         back_matter = []
@@ -171,7 +174,7 @@ def _print_edition(staging: Staging, book: Book, book_ast: dict, result: BuildRe
         pdf_path = write_pdf(document, staging.path(f"{book.output_stem}.pdf"), extra=back_matter)
         result.pages = page_count(pdf_path)  # includes any blank page put before the back matter
         result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
-    return page_starts
+    return page_starts, anchor_pages(document)
 
 
 def clean_one(manifest: Path, text_id: str) -> str:

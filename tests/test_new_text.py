@@ -27,6 +27,7 @@ def test_sixth_text_builds_from_the_manifest_alone(project_copy):
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     data["texts"].append({"id": "on-planning", "file": "texts/on-planning.muse", "format": "muse",
                           "title": "On Planning", "author": "A. N. Other", "date": "1931"})
+    data["meetings"].append({"title": "On planning", "read": ["on-planning"]})  # every text is read once
     manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     result = build(manifest, only="epub")

@@ -6,6 +6,16 @@ which text it goes to. Every body paragraph of a text gets a stable id, `<text-i
 They are what lets the two outputs point at the same place: print page starts are mapped onto the
 EPUB through them, and they are the citable paragraph numbers ("Trotsky ¶ 112"). The anchor is an
 empty Span at the start of the paragraph, since Pandoc paragraphs carry no attributes.
+
+With the manifest's `book.paragraph_numbers` (on unless set to false) the anchor also carries its
+number, `data-n`, and both style sheets show it with `::before { content: attr(data-n) }`: in the
+print margin, and small before the paragraph in the EPUB. Generated content adds no text to the
+document, so the paragraph's text, and every character count that maps print pages onto the EPUB
+(render/pagelist.py), stay as they were. The number is the paragraph's place in its text, so it
+is the same in both outputs.
+
+When the manifest has a reading plan, the last paragraph of each reading also gets an empty
+anchor at its end (`reading_plan.mark_reading_ends`), where the plan's page ranges stop.
 """
 from __future__ import annotations
 
@@ -38,6 +48,16 @@ def paragraph_anchor(text_id: str, number: int) -> str:
 
 
 def number_paragraphs(book, tree: dict, warnings: list[str]) -> None:
+    """Anchor (and number) every body paragraph; then mark where the plan's readings end."""
+    number_paragraphs_only(book, tree)
+    if getattr(book, "meetings", None):
+        from .reading_plan import mark_reading_ends
+
+        mark_reading_ends(book, tree, warnings)
+
+
+def number_paragraphs_only(book, tree: dict) -> None:
+    shown = getattr(book, "paragraph_numbers", True)
     for text_id, blocks in pandoc_ast.texts(tree):
         count = 0
 
@@ -46,10 +66,49 @@ def number_paragraphs(book, tree: dict, warnings: list[str]) -> None:
             if block["t"] != "Para":
                 return
             count += 1
-            anchor = {"t": "Span", "c": [[paragraph_anchor(text_id, count), ["para-anchor"], []], []]}
+            number = [["data-n", str(count)]] if shown else []
+            anchor = {"t": "Span", "c": [[paragraph_anchor(text_id, count), ["para-anchor"], number], []]}
             block["c"].insert(0, anchor)
 
         for block in blocks:
-            if block["t"] == "Div" and {"opener", "discussion"} & set(block["c"][0][1]):
+            if pandoc_ast.is_editorial_div(block):
                 continue  # the opener's lines and the questions are not the text's paragraphs
             pandoc_ast.walk_blocks([block], visit)
+
+
+NUMBER_GAP_PX = 2 * 96 / 25.4
+"""The space between a margin number and the text block: 2 mm, as in the print style sheet."""
+
+
+def numbers_to_outer_margin(document) -> int:
+    """Move the printed paragraph numbers of right-hand pages into the right (outer) margin.
+
+    CSS cannot tell a box which side of the spread its page is on, so the print style sheet
+    puts every number in the left margin, set flush right against the text; that is the outer
+    margin of a left-hand page only. After layout each page knows its side, so on right-hand
+    pages each number is moved, without laying anything out again, to stand flush left at the
+    same distance from the text's right edge. `document` is a laid-out weasyprint Document;
+    returns how many numbers were moved."""
+    moved = 0
+    for page in document.pages:
+        box = page._page_box
+        if box.page_type.side != "right":
+            continue
+        text_right = box.content_box_x() + box.width
+        for number in _margin_numbers(box):
+            texts = [b for b in number.descendants() if hasattr(b, "text")]
+            if not texts:
+                continue
+            number.translate(text_right + NUMBER_GAP_PX - min(b.position_x for b in texts), 0)
+            moved += 1
+    return moved
+
+
+def _margin_numbers(box):
+    for child in getattr(box, "children", None) or ():
+        tag = getattr(child, "element_tag", "") or ""
+        if tag.endswith("::before") and child.style["position"] == "absolute" \
+                and "para-anchor" in (child.element.get("class") or "").split():
+            yield child
+            continue
+        yield from _margin_numbers(child)

@@ -4,6 +4,11 @@ Every number in it is counted here, from the cleaned texts and the cleaning repo
 words and reading times per text (`anthology.words`), and what the cleaning changed (the
 report's counts per rule, split into repairs of the source and house typography). The editor's
 own prose lives in `templates/preface-introduction.md`; the template places it and the tables.
+
+When the manifest has a reading plan (`meetings:`), the preface gives it as a table and the plan
+also gets a page of its own, "Reading plan" (`templates/reading-plan.md.j2`), right after the
+preface: meetings, their readings (linked), paragraph numbers, pages, words and reading times,
+all measured by `reading_plan`.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from pathlib import Path
 from ..words import READING_WORDS_PER_MINUTE, count_words, reading_minutes
 
 TEMPLATE = "preface.md.j2"
+PLAN_TEMPLATE = "reading-plan.md.j2"
 
 
 def reading_time(minutes: int) -> str:
@@ -24,6 +30,15 @@ def reading_time(minutes: int) -> str:
 
 def thousands(number: int) -> str:
     return f"{number:,}"
+
+
+SMALL_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                 "fifteen sixteen seventeen eighteen nineteen twenty").split()
+
+
+def in_words(number: int) -> str:
+    """`9` → `nine` (up to twenty; larger numbers stay figures), as prose writes a count."""
+    return SMALL_NUMBERS[number] if 0 <= number < len(SMALL_NUMBERS) else f"{number:,}"
 
 
 def site_name(entry) -> str:
@@ -52,6 +67,7 @@ def text_rows(book, texts, report: dict) -> list[dict]:
         rows.append({
             "id": entry.id,
             "title": entry.title,
+            "short_title": getattr(entry, "short_title", "") or entry.title,
             "subtitle": entry.subtitle,
             "author": entry.author,
             "date": entry.date,
@@ -71,12 +87,17 @@ def text_rows(book, texts, report: dict) -> list[dict]:
 
 def preface_markdown(book, texts, report: dict) -> str:
     """The preface as Pandoc Markdown: a level-1 section `# Preface {#preface}` to go before the
-    first text. `texts` are the pipeline's AssembledText items; `report` is
+    first text (and after it the reading plan's page, `# Reading plan {#reading-plan}`, if the
+    manifest has one). `texts` are the pipeline's AssembledText items; `report` is
     `anthology.report.report_data(book, texts)`."""
     from ..assemble import template_environment
+    from .reading_plan import plan_for_preface
 
     env = template_environment(book)
     env.filters["thousands"] = thousands
+    env.filters["reading_time"] = reading_time
+    env.filters["in_words"] = in_words
+    env.filters["unbroken"] = lambda text: str(text).replace(" ", "\u00a0")
     templates = Path(book.root) / "templates"
 
     def include_raw(name: str) -> str:
@@ -97,5 +118,10 @@ def preface_markdown(book, texts, report: dict) -> str:
         "typography": sum(r["typography"] for r in rows),
         "words_removed": sum(r["words_removed"] for r in rows),
     }
-    return env.get_template(TEMPLATE).render(
-        book=book.meta, texts=rows, total=total, words_per_minute=READING_WORDS_PER_MINUTE)
+    plan = plan_for_preface(book, texts)
+    figures = dict(book=book.meta, texts=rows, total=total, words_per_minute=READING_WORDS_PER_MINUTE,
+                   plan=plan, paragraph_numbers=getattr(book, "paragraph_numbers", False))
+    preface = env.get_template(TEMPLATE).render(**figures)
+    if not plan:
+        return preface
+    return preface.rstrip("\n") + "\n\n" + env.get_template(PLAN_TEMPLATE).render(**figures)

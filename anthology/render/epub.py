@@ -79,23 +79,30 @@ def pandoc_epub(book: Book, book_ast: dict) -> dict[str, bytes]:
 
 
 def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,
-               warnings: list[str] | None = None, *, entries: dict[str, bytes] | None = None) -> Path:
+               warnings: list[str] | None = None, *, entries: dict[str, bytes] | None = None,
+               print_folios: dict[str, int] | None = None) -> Path:
     """Write the EPUB. With `page_starts` (from the same build's PDF layout, see
     pagelist.page_starts) the print page numbers are marked and listed; without, none are.
-    `entries` is Pandoc's EPUB when it was already made (see `pandoc_epub`)."""
+    `entries` is Pandoc's EPUB when it was already made (see `pandoc_epub`); `print_folios` (each
+    anchor's printed page) fills in the reading plan's page numbers."""
     warnings = warnings if warnings is not None else []
-    entries = finish(book, entries if entries is not None else pandoc_epub(book, book_ast), page_starts, warnings)
+    entries = finish(book, entries if entries is not None else pandoc_epub(book, book_ast), page_starts, warnings,
+                     print_folios)
     with atomic_path(target) as part:
         write_entries(part, entries)
     return target
 
 
 def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] | None,
-           warnings: list[str]) -> dict[str, bytes]:
+           warnings: list[str], print_folios: dict[str, int] | None = None) -> dict[str, bytes]:
     """Everything after Pandoc, on the zip's entries."""
     package = Package(entries["EPUB/content.opf"])
     spine = package.spine_hrefs()
     documents = {name: parse(entries[name]) for name in spine}
+    if print_folios:
+        from ..apparatus.reading_plan import fill_print_pages
+
+        fill_print_pages(documents.values(), print_folios)
     nav = parse(entries[NAV])
 
     placed = []
