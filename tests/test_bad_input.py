@@ -176,3 +176,25 @@ def test_verbose_shows_the_traceback(tmp_path, capsys, monkeypatch):
     text_file(b"")(root)
     assert main(["--only", "epub", "-v"]) == 2
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_check_fails_a_build_whose_epub_has_an_error(tmp_path, capsys, monkeypatch):
+    """`build.py --check` runs EPUBCheck on the built EPUB and fails on an error."""
+    from anthology.render import epub as epub_module
+
+    real_finish = epub_module.finish
+
+    def broken_finish(*args, **kwargs):
+        entries = real_finish(*args, **kwargs)
+        chapter = next(name for name in sorted(entries) if name.endswith("ch001.xhtml"))
+        entries[chapter] = entries[chapter].replace(b"</section>", b"</sectio>", 1)  # not well-formed
+        return entries
+
+    root = project(tmp_path)
+    monkeypatch.chdir(root)
+    assert main(["--only", "epub", "--check", "-q"]) == 0  # the real EPUB passes
+    monkeypatch.setattr(epub_module, "finish", broken_finish)
+    assert main(["--only", "epub", "--check", "-q", "--fresh"]) == 1
+    err = capsys.readouterr().err
+    assert "epubcheck: ERROR" in err or "epubcheck: FATAL" in err
+    assert "EPUBCheck found" in err

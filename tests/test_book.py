@@ -155,3 +155,10 @@ def test_discussion_questions_are_printed(built):
 
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(built.outputs["pdf"]).pages]
     assert sum("For discussion" in p for p in pages) == len(built.book.texts)
+
+
+@pytest.mark.parametrize("text_id", STRUCTURE)
+def test_one_house_style_no_straight_quotes_or_hyphen_dashes(epub, text_id):
+    text = epub.body_text(text_id)
+    found = [m.group(0) for m in re.finditer(r".{0,20}(?:[\"']| - | -- ).{0,20}", text)]
+    assert not found
