@@ -136,24 +136,30 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+def load_yaml_document(path: Path) -> tuple[object, yaml.Node | None]:
+    """A YAML file's data and its node tree (for line numbers), loaded safely. Bad encoding or
+    syntax is a ManifestError naming the file and line."""
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ManifestError([f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"]) from None
+    try:
+        return yaml.safe_load(source), yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise ManifestError([f"{path.name}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+
+
 def load_book(manifest_path: Path) -> Book:
     """Load, validate and resolve the manifest; raise ManifestError listing every problem."""
     manifest_path = Path(manifest_path).resolve()
     root = manifest_path.parent
     name = manifest_path.name
     try:
-        source = manifest_path.read_text(encoding="utf-8")
+        data, node = load_yaml_document(manifest_path)
     except FileNotFoundError:
         raise ManifestError([f"{name}: no such file; create it or pass --manifest PATH"]) from None
-    except UnicodeDecodeError as exc:
-        raise ManifestError([f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"]) from None
-    try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise ManifestError([f"{name}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if not isinstance(data, dict):
         raise ManifestError([f"{name}:1: the manifest must be a mapping with `book:` and `texts:`"])
     lines = _line_map(node)

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from ..errors import ManifestError
 
@@ -38,16 +37,9 @@ def apparatus_file(book, name: str) -> Path | None:
 def load_entries(path: Path, fields: dict[str, Field]) -> tuple[list[dict], dict[int, int]]:
     """The entries of an apparatus file, validated; and each entry's line, by position."""
     name = path.name
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ManifestError([f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"]) from None
-    try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ManifestError([f"{name}:{mark.line + 1 if mark else 1}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    from ..manifest import load_yaml_document
+
+    data, node = load_yaml_document(path)
     if data is None:
         return [], {}
     if not isinstance(data, list):
