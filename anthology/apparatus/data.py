@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from ..errors import ManifestError
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
