@@ -85,3 +85,21 @@ words, so they are not numbered, linked to the glossary or indexed."""
 
 def is_editorial_div(block: dict) -> bool:
     return block.get("t") == "Div" and bool(EDITORIAL_DIVS & set(block["c"][0][1]))
+
+
+def find_nodes(node, matches: Callable[[dict], bool]) -> list[dict]:
+    """Every node under `node` (a node, a list of nodes, or a whole AST) for which `matches` is
+    true, in document order, at any depth (notes inside paragraphs, spans inside notes…)."""
+    found: list[dict] = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            if "t" in value and matches(value):
+                found.append(value)
+            walk(value.get("c") if "t" in value else value.get("blocks"))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(node)
+    return found

@@ -43,19 +43,9 @@ def tree_of(markdown: str) -> dict:
 
 
 def spans(node, cls: str) -> list[dict]:
-    found = []
+    from anthology.ast import find_nodes
 
-    def walk(value):
-        if isinstance(value, dict):
-            if value.get("t") in ("Span", "Link") and cls in value["c"][0][1]:
-                found.append(value)
-            walk(value.get("c") if "t" in value else value.get("blocks"))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(node)
-    return found
+    return find_nodes(node, lambda n: n["t"] in ("Span", "Link") and cls in n["c"][0][1])
 
 
 def xhtml_of(blocks: list) -> ET.Element:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import re
 
+from .. import ast as pandoc_ast
 from .inlines import Space, Str, inline_text, link, slice_inlines, span
 
 # ------------------------------------------------------------------ labels (both outputs)
@@ -48,19 +49,7 @@ def note_label(note: dict) -> str | None:
 
 def notes_in(node) -> list[dict]:
     """Every Note node under `node` (a node, a list of nodes, or a whole AST), in document order."""
-    found: list[dict] = []
-
-    def walk(value):
-        if isinstance(value, dict):
-            if value.get("t") == "Note":
-                found.append(value)
-            walk(value.get("c") if "t" in value else value.get("blocks"))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(node)
-    return found
+    return pandoc_ast.find_nodes(node, lambda n: n["t"] == "Note")
 
 
 def label_notes(book, tree: dict, warnings: list[str]) -> None:
