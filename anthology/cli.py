@@ -28,6 +28,9 @@ def parser() -> argparse.ArgumentParser:
                         "saddle-stitch printing (duplex, flip on the short edge); optionally in "
                         "signatures of SHEETS sheets")
     p.add_argument("--fresh", action="store_true", help="ignore the build cache and redo every stage")
+    p.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="work on N texts or parts of the book at once, in N processes (default: one per "
+                        "core; 1 runs everything in this process)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
     p.add_argument("-v", "--verbose", action="store_true", help="show a traceback when something fails")
     sub = p.add_subparsers(dest="command")
@@ -46,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from .pipeline import build
         from .progress import Progress
-        result = build(args.manifest, only=args.only, progress=Progress(quiet=args.quiet), use_cache=not args.fresh)
+        result = build(args.manifest, only=args.only, progress=Progress(quiet=args.quiet), use_cache=not args.fresh,
+                       jobs=args.jobs)
     except AnthologyError as exc:
         if args.verbose:
             traceback.print_exc()

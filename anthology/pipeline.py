@@ -58,20 +58,15 @@ def typeset(doc: Document, lang: str) -> Document:
     return doc
 
 
-def page_count(pdf: Path) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(pdf).pages)
-
-
 def output_dir(book: Book) -> Path:
     return book.root / "output"
 
 
 def build(manifest: Path, *, only: str | None = None, progress: Progress | None = None,
-          use_cache: bool = True) -> BuildResult:
+          use_cache: bool = True, jobs: int | None = None) -> BuildResult:
     """Build the book; `only` is None (both), "epub" or "pdf". With `use_cache`, unchanged texts
-    are not read again and an unchanged book is not built again."""
+    and parts are not read or laid out again, and an unchanged book is not built again. `jobs` is
+    how many texts or parts are worked on at once (default: one per core; 1: all in this process)."""
     progress = progress or Progress(quiet=True)
     t0 = time.perf_counter()
     with progress.stage("manifest"):
@@ -86,7 +81,7 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
             result.timings = dict(progress.timings, total=time.perf_counter() - t0)
             return result
     with Staging(output_dir(book)) as staging:
-        _build_into(staging, book, result, only, progress, Cache(book.root) if use_cache else None)
+        _build_into(staging, book, result, only, progress, Cache(book.root) if use_cache else None, jobs)
         placed = staging.commit()
     result.outputs = {kind: placed[path.as_posix()] for kind, path in result.outputs.items()}
     if use_cache:
@@ -97,84 +92,82 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
 
 
 def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress,
-                texts_cache: Cache | None) -> None:
+                texts_cache: Cache | None, jobs: int | None) -> None:
+    from .workers import start_pool
 
-    with progress.stage("read and clean texts"):
-        for entry in book.texts:
-            key = cache.text_key(book, entry) if texts_cache else None
-            cached = texts_cache.load("texts", key) if texts_cache else None
-            if cached is None:
-                warnings: list[str] = []
-                doc = read_text(book, entry, warnings)
+    # The worker processes start now, so that their imports overlap with reading the texts.
+    with start_pool(jobs) as pool:
+        with progress.stage("read and clean texts"):
+            documents = _read_texts(book, pool, texts_cache)
+            for entry, (doc, warnings) in zip(book.texts, documents):
+                result.warnings.extend(warnings)
+                result.texts.append(AssembledText(entry, doc))
+            for item in result.texts:
+                write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
+            report_data = report.write_reports(book, result.texts, staging)
+
+        with progress.stage("assemble"):
+            markdown = apparatus.preface_markdown(book, result.texts, report_data) + "\n" + book_markdown(book, result.texts)
+            write_text(staging.path("clean/book.md"), markdown)
+            book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
+
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            edition = None
+            if only in (None, "pdf"):
+                # The parts are laid out in the worker processes while this one makes the EPUB.
+                from .render.print_edition import lay_out_print_edition
+
+                pdf_target = staging.path(f"{book.output_stem}.pdf")
+                edition = thread.submit(lay_out_print_edition, book, book_ast, pdf_target, pool, texts_cache)
+            epub_ast = entries = None
+            if only in (None, "epub"):
+                from .render.epub import pandoc_epub
+
+                with progress.stage("prepare EPUB"):
+                    epub_ast = apparatus.for_epub(book, book_ast, result.warnings)
+                    entries = pandoc_epub(book, epub_ast)
+            page_starts = print_folios = None
+            if edition is not None:
+                with progress.stage("lay out and write PDF"):
+                    edition = edition.result()
+                result.warnings.extend(w for w in edition.warnings if w not in result.warnings)
+                result.pages = edition.pages
+                result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
+                page_starts, print_folios = edition.page_starts, edition.folios
                 if texts_cache:
-                    texts_cache.store("texts", key, (doc, warnings))
-            else:
-                doc, warnings = cached
-            result.warnings.extend(warnings)
-            result.texts.append(AssembledText(entry, doc))
-        for item in result.texts:
-            write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
-        report_data = report.write_reports(book, result.texts, staging)
+                    texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), (page_starts, print_folios))
+            elif texts_cache:
+                page_starts, print_folios = (texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
+                                             or (None, None))
+                if page_starts is None:
+                    result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
+                                           "last laid out; build both (python build.py) to add them")
+    if epub_ast is not None:
+        from .render.epub import write_epub
 
-    with progress.stage("assemble"):
-        markdown = apparatus.preface_markdown(book, result.texts, report_data) + "\n" + book_markdown(book, result.texts)
-        write_text(staging.path("clean/book.md"), markdown)
-        book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
-
-    epub_ast = None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pandoc_epub = None
-        if only in (None, "epub"):
-            from .render.epub import pandoc_epub as make_pandoc_epub
-
-            with progress.stage("prepare EPUB"):
-                epub_ast = apparatus.for_epub(book, book_ast, result.warnings)
-            # Pandoc is its own process: it writes the EPUB while WeasyPrint lays out the PDF.
-            pandoc_epub = pool.submit(make_pandoc_epub, book, epub_ast)
-        page_starts = print_folios = None
-        if only in (None, "pdf"):
-            page_starts, print_folios = _print_edition(staging, book, book_ast, result, progress)
-            if texts_cache:
-                texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), (page_starts, print_folios))
-        elif texts_cache:
-            page_starts, print_folios = (texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
-                                         or (None, None))
-            if page_starts is None:
-                result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
-                                       "last laid out; build both (python build.py) to add them")
-        if pandoc_epub is not None:
-            from .render.epub import write_epub
-
-            with progress.stage("write EPUB"):
-                write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
-                           warnings=result.warnings, entries=pandoc_epub.result(), print_folios=print_folios)
-                result.outputs["epub"] = Path(f"{book.output_stem}.epub")
+        with progress.stage("write EPUB"):
+            write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
+                       warnings=result.warnings, entries=entries, print_folios=print_folios)
+            result.outputs["epub"] = Path(f"{book.output_stem}.epub")
 
 
-def _print_edition(staging: Staging, book: Book, book_ast: dict, result: BuildResult, progress: Progress):
-    """Lay out and write the PDF, with the index laid out after it; return the page starts that
-    the EPUB's page list is made from, and the printed page of every anchor."""
-    from .render.html import print_html
-    from .render.pagelist import page_starts as find_page_starts
-    from .apparatus.anchors import numbers_to_outer_margin
-    from .render.pdf import anchor_pages, folio_offset, layout, layout_back_matter, write_pdf
+def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:
+    """`read_text` in a worker process: the document and its warnings."""
+    warnings: list[str] = []
+    return read_text(book, entry, warnings), warnings
 
-    with progress.stage("lay out PDF"):
-        document = layout(book, print_html(book, book_ast), result.warnings)
-        numbers_to_outer_margin(document)
-        page_starts = find_page_starts(document)
-    with progress.stage("lay out index"):
-        back_matter = []
-        index_data = apparatus.collect_index(book, book_ast)
-        if index_data:
-            first_page = len(document.pages) + folio_offset(document) + 1
-            html = apparatus.print_index_html(book, index_data, anchor_pages(document))
-            back_matter.append(layout_back_matter(book, html, first_page, result.warnings))
-    with progress.stage("write PDF"):
-        pdf_path = write_pdf(document, staging.path(f"{book.output_stem}.pdf"), extra=back_matter)
-        result.pages = page_count(pdf_path)  # includes any blank page put before the back matter
-        result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
-    return page_starts, anchor_pages(document)
+
+def _read_texts(book: Book, pool, texts_cache: Cache | None) -> list[tuple[Document, list[str]]]:
+    """Every text read and cleaned, from the cache or in the worker processes (the longest first)."""
+    keys = [cache.text_key(book, entry) if texts_cache else None for entry in book.texts]
+    found = [texts_cache.load("texts", key) if texts_cache else None for key in keys]
+    order = sorted((i for i, hit in enumerate(found) if hit is None), key=lambda i: -book.texts[i].file.stat().st_size)
+    jobs = {i: pool.submit(read_text_job, book, book.texts[i]) for i in order}
+    for i, job in jobs.items():
+        found[i] = job.result()
+        if texts_cache:
+            texts_cache.store("texts", keys[i], found[i])
+    return found
 
 
 def clean_one(manifest: Path, text_id: str) -> str:

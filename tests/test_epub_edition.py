@@ -29,29 +29,17 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 @pytest.fixture(scope="module")
 def edition(built, tmp_path_factory):
-    """The EPUB and PDF written from one layout. The pipeline's own (from `built`) once it passes
-    the page starts to write_epub; until then the same steps are run here: AST → print layout →
-    PDF, page starts → EPUB."""
+    """The EPUB and PDF the pipeline wrote from one layout, with the AST they were made from."""
     from anthology import apparatus, ast
     from anthology.assemble import book_markdown
-    from anthology.render.epub import write_epub
 
     book = built.book
     tree = apparatus.apply(book, ast.from_markdown(book_markdown(book, built.texts)), [])
-    out = tmp_path_factory.mktemp("edition")
     with zipfile.ZipFile(built.outputs["epub"]) as z:
-        if b'epub:type="page-list"' in z.read("EPUB/nav.xhtml"):
-            return SimpleNamespace(book=book, tree=tree, warnings=[w for w in built.warnings if "EPUB" in w],
-                                   epub=built.outputs["epub"], pdf=built.outputs["pdf"], pages=built.pages, out=out)
-    from anthology.render.html import print_html
-    from anthology.render.pagelist import page_starts
-    from anthology.render.pdf import layout, write_pdf
-
-    document = layout(book, print_html(book, tree))
-    warnings: list[str] = []
-    epub = write_epub(book, tree, out / "book.epub", page_starts=page_starts(document), warnings=warnings)
-    return SimpleNamespace(book=book, tree=tree, warnings=warnings, epub=epub,
-                           pdf=write_pdf(document, out / "book.pdf"), pages=len(document.pages), out=out)
+        assert b'epub:type="page-list"' in z.read("EPUB/nav.xhtml")
+    return SimpleNamespace(book=book, tree=tree, warnings=[w for w in built.warnings if "EPUB" in w],
+                           epub=built.outputs["epub"], pdf=built.outputs["pdf"], pages=built.pages,
+                           out=tmp_path_factory.mktemp("edition"))
 
 
 @pytest.fixture(scope="module")

@@ -56,7 +56,7 @@ def test_hostile_text_reads_no_outside_file_and_opens_no_connection(project_copy
     manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
     monkeypatch.setattr(builtins, "open", watching_open)
-    result = build(manifest)
+    result = build(manifest, jobs=1)  # in this process, where every open and connection is watched
     monkeypatch.setattr(builtins, "open", real_open)
 
     assert no_network == []

@@ -15,7 +15,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from anthology.render import footnote_check, html as print_html_module, pdf
+from anthology.render import footnote_check, html as print_html_module, parts, pdf
 from anthology.render.proof import make_proof, outline_pages, parse_pages
 from conftest import ROOT
 
@@ -254,6 +254,37 @@ Second paragraph.
 """
 
 
+def test_joined_book_has_one_structure_tree(reader):
+    """Tagged PDF survives the join: one Document element over every part's elements, and every
+    page's key in the parent tree is its own."""
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    keys = [int(k) for k in tree["/ParentTree"]["/Nums"][::2]]
+    assert len(keys) == len(set(keys)) and int(tree["/ParentTreeNextKey"]) == max(keys) + 1
+    document = tree["/K"][0]
+    assert document["/S"] == "/Document" and len(document["/K"]) > 50
+    page_keys = [int(page["/StructParents"]) for page in reader.pages if "/StructParents" in page]
+    assert len(page_keys) > 200 and set(page_keys) <= set(keys) and len(page_keys) == len(set(page_keys))
+
+
+def test_every_link_lands_on_a_page_of_the_book(reader, text_starts, texts):
+    page_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
+    internal, contents_targets = 0, set()
+    contents = next(n for n, t in enumerate(texts, start=1) if alnum(t).startswith("Contents"))
+    for n, page in enumerate(reader.pages, start=1):
+        for annot in (a.get_object() for a in page.get("/Annots", [])):
+            if annot.get("/Subtype") != "/Link":
+                continue
+            if "/A" in annot:  # only the colophon's source addresses leave the book
+                assert str(annot["/A"]["/URI"]).startswith("http"), annot
+                continue
+            internal += 1
+            assert annot["/Dest"][0].idnum in page_of
+            if n == contents:
+                contents_targets.add(page_of[annot["/Dest"][0].idnum])
+    assert internal > 1500  # note calls, glossary marks, the index's page numbers, the contents
+    assert set(text_starts.values()) <= contents_targets
+
+
 def test_a4_manifest_gives_a4_pages(project_copy):
     from anthology.pipeline import build
 
@@ -313,26 +344,71 @@ def test_repairs_edit_only_the_named_paragraph():
     assert footnote_check.footnote_ids(html) == ["t-fn1"]
 
 
-def test_back_matter_continues_the_folio(built, tmp_path):
-    head = '<html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="styles/print.css"></head><body>'
-    main = pdf.render(built.book, f'{head}<section id="main" class="level1"><h1>Main</h1><p>Text.</p></section></body>')
-    warnings: list[str] = []
-    first = len(main.pages) + 1
-    index = f'{head}<section id="index" class="level1"><h1>Index</h1><p>Entry.</p></section></body>'
-    back = pdf.layout_back_matter(built.book, index, first, warnings)
-    folio = pdf.anchor_pages(back)["index"]
-    assert folio % 2 == 1 and first <= folio <= first + 1  # a part opens on a right-hand page
-    target = pdf.write_pdf(main, tmp_path / "both.pdf", extra=[back])
-    combined = page_texts(target)
-    assert len(PdfReader(target).pages) == folio + len(back.pages) - 1
-    assert not combined[folio - 2].strip()  # the blank verso before it, if any, is blank
-    assert "Index" in combined[folio - 1] and combined[folio - 1].split()[-1] == str(folio)  # its dropped folio
-    assert not warnings
+PART_HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+             '<link rel="stylesheet" href="styles/print.css"><style>@page { size: A5 }</style></head><body>')
 
 
-def test_back_matter_rules_choose_the_side_and_the_number():
-    assert "break-before: right" in pdf.back_matter_rules(7) and "counter-reset: page 7" in pdf.back_matter_rules(7)
-    assert "break-before: left" in pdf.back_matter_rules(8)
+def small_book() -> str:
+    """Front matter linking to a text; a text of three pages (two pages of a paragraph and a heading);
+    a glossary the text links to."""
+    para = "<p>" + "Words that fill the page of the small book, line after line. " * 40 + "</p>"
+    return (PART_HEAD + '<nav class="contents" id="contents"><h2 class="front-heading">Contents</h2>'
+            '<ol><li><a href="#text" data-page-of="text"><span class="toc-title">A Text</span></a></li></ol></nav>'
+            '<section id="text" class="level1 text"><h1 data-running-head="A Text" data-author="Someone">A Text</h1>'
+            f'{para}{para}<p>See the <a href="#glossary-term">term</a>.</p></section>'
+            '<section id="glossary" class="level1 back-matter"><h1>Glossary</h1>'
+            '<dl class="glossary"><dt id="glossary-term">Term</dt><dd><p>Its meaning.</p></dd></dl></section>'
+            "</body></html>")
+
+
+def test_split_cuts_at_level_one_sections_and_rewrites_links_between_parts():
+    front, text, glossary = parts.split(small_book())
+    assert [front.name, text.name, glossary.name] == ["front", "text", "glossary"]
+    assert all(p.html.startswith(PART_HEAD) and p.html.rstrip().endswith("</body></html>") for p in (front, text, glossary))
+    assert 'href="anthology-anchor:text"' in front.html and 'href="anthology-anchor:glossary-term"' in text.html
+    assert front.prints_page_numbers and not text.prints_page_numbers
+    assert 'data-page="888"' in parts.with_page_numbers(front.html, None)
+    assert 'data-page="3"' in parts.with_page_numbers(front.html, {"text": 3})
+    plan = '<span class="plan-pages" data-first="#a" data-last="#b"></span>'
+    assert 'data-pages="3–5"' in parts.with_page_numbers(plan, {"a": 3, "b": 5})
+    assert 'data-pages="4"' in parts.with_page_numbers(plan, {"a": 4, "b": 4})
+
+
+def test_parts_laid_out_alone_join_into_one_book(built, tmp_path):
+    """The parts of a small book laid out one by one, as the build does: the text without its
+    folios (printed by the overlay), the front matter with its page numbers and folios; joined, every
+    part opens on a right-hand page, folios run on, and links between parts land on their pages."""
+    from anthology.render import folios, join, part_layout
+    from anthology.render.html import page_css
+
+    root = built.book.root
+    front, text, glossary = parts.split(small_book())
+    lay = lambda part, **kw: part_layout.lay_out(part_layout.PartTask(  # noqa: E731
+        part.name, part.html, root, target=tmp_path / f"{part.name}.pdf", **kw))
+    body = [lay(text), lay(glossary)]
+    assert body[0].pages == 3 and body[0].folio_kinds == ["foot", "head", "head"]
+    placed = join.place([lay(front, first_folio=1), *body])  # the front matter is one page here
+    assert [p.first_folio for p in placed] == [1, 3, 7]  # blank versos at 2 and 6
+    numbered = parts.with_page_numbers(front.html, {n: f for p in placed for n, f in p.part.anchor_pages(p.first_folio).items()})
+    placed[0] = join.PlacedPart(lay(parts.Part("front", numbered), first_folio=1), 1)
+    kinds = [None, None, *body[0].folio_kinds, None, *body[1].folio_kinds]
+    overlay = part_layout.lay_out(part_layout.PartTask("folios", folios.overlay_html(kinds, "en", page_css(built.book)),
+                                                       root, target=tmp_path / "folios.pdf", first_folio=1, tagged=False))
+    target = tmp_path / "book.pdf"
+    pages = join.join(placed, target, overlay=overlay.target, lang="en",
+                      overlay_pages={i for i, kind in enumerate(kinds) if kind})
+    assert pages == 7
+    texts = page_texts(target)
+    assert "Contents" in alnum(texts[0]) and re.search(r"A Text\W+3\b", texts[0])  # the contents' number
+    assert not texts[1].strip() and not texts[5].strip()  # blank versos
+    numbers = [set(re.findall(r"(?m)^\d+$", text)) for text in texts[:7]]  # lines that are only a number
+    assert numbers == [set(), set(), {"3"}, {"4"}, {"5"}, set(), {"7"}]  # folios from the overlay and the front part
+    reader = PdfReader(target)
+    page_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
+    links = [(n, page_of[a.get_object()["/Dest"][0].idnum]) for n, page in enumerate(reader.pages, start=1)
+             for a in page.get("/Annots", []) if a.get_object().get("/Subtype") == "/Link"]
+    assert (1, 3) in links and (5, 7) in links  # contents → text, text → glossary
+    assert str(reader.trailer["/Root"]["/Lang"]) == "en"
 
 
 def test_proof_sheet(built, tmp_path):

@@ -413,7 +413,7 @@ def test_numbers_move_to_the_outer_margin_of_right_hand_pages(built):
     html = (f'<html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="styles/print.css">'
             f'<style>{page_css(built.book)}</style></head><body><section id="t" class="level1 text"><h1>T</h1>'
             f'{paragraphs}</section></body></html>')
-    document = pdf.render(built.book, html)
+    document = pdf.render(built.book.root, html)
     assert len(document.pages) >= 3
     moved = numbers_to_outer_margin(document)
     assert moved > 0

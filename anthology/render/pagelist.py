@@ -64,22 +64,29 @@ def owner(node, parents: dict) -> str | None:
 
 # --- the print side: WeasyPrint's layout ----------------------------------------------------------
 
-def page_starts(document) -> list[PageStart]:
-    """One PageStart for each page of the body (from the page where the first text begins to the
-    end), from a laid-out `weasyprint.Document`. Blank pages get the place of the next page's
-    start, so that every printed page has its marker."""
+@dataclass(frozen=True)
+class PageMark:
+    """What one laid-out page begins with: the anchor and offset of its first counted text (None
+    and 0 on a page without text), its first lines, and whether that text is in one of the book's
+    texts (the page list starts at the first such page)."""
+
+    anchor_id: str | None
+    offset: int
+    snippet: str
+    in_text: bool
+
+
+def page_marks(document) -> list[PageMark]:
+    """One PageMark per page of a laid-out `weasyprint.Document` (a part of the book)."""
     from weasyprint.formatting_structure import boxes
 
     pages = [page._page_box for page in document.pages]
     roots = [next((c for c in page.children if c.is_for_root_element), None) for page in pages]
-    trees: dict[int, dict] = {}  # a book repaired part by part has pages from several HTML trees
-    labels = _folios(pages, boxes)
-
+    trees: dict[int, dict] = {}  # a part repaired page by page has pages from several HTML trees
     seen: dict[str, int] = {}  # characters of each anchor laid out so far
-    found: list[tuple[int, str | None, int, str]] = []
-    body_started = False
-    for number, root in enumerate(roots, start=1):
-        first = None
+    marks: list[PageMark] = []
+    for root in roots:
+        first, in_text = None, False
         lines: list[str] = []
         if root is not None and id(root.element) not in trees:
             trees[id(root.element)] = parent_map(root.element)
@@ -91,22 +98,31 @@ def page_starts(document) -> list[PageStart]:
                 continue
             anchor = owner(box.element, parents)
             if first is None:
-                body_started = body_started or _in_text(box.element, parents)
+                in_text = _in_text(box.element, parents)
                 first = (anchor, seen.get(anchor, 0))
             if len(lines) < 3:
                 lines.append(box.text.strip())
             seen[anchor] = seen.get(anchor, 0) + counted(box.text)
-        if body_started:
-            found.append((number, *(first or (None, 0)), " ".join(lines)[:60]))
+        marks.append(PageMark(*(first or (None, 0)), " ".join(lines)[:60], in_text))
+    return marks
 
+
+def page_starts(marks: list[PageMark | None]) -> list[PageStart]:
+    """One PageStart for each page of the body, from the page where the first text begins to the
+    end; `marks` are the book's pages in order (None for a blank page put between parts), and a
+    page's folio is its position. Blank pages get the place of the next page's start, so that
+    every printed page has its marker."""
+    first_text = next((i for i, mark in enumerate(marks) if mark is not None and mark.in_text), len(marks))
     starts: list[PageStart] = []
     following: tuple[str | None, int] = (None, 0)
-    for number, anchor, offset, snippet in reversed(found):
-        if snippet:
-            following = (anchor, offset)
+    for number in range(len(marks), first_text, -1):
+        mark = marks[number - 1]
+        if mark is not None and mark.snippet:
+            following = (mark.anchor_id, mark.offset)
+            anchor, offset, snippet = mark.anchor_id, mark.offset, mark.snippet
         else:
-            anchor, offset = following
-        starts.append(PageStart(number, anchor, offset, snippet, labels[number - 1]))
+            (anchor, offset), snippet = following, ""
+        starts.append(PageStart(number, anchor, offset, snippet, str(number)))
     return starts[::-1]
 
 
@@ -116,28 +132,6 @@ def _in_text(node, parents) -> bool:
             return True
         node = parents.get(node)
     return False
-
-
-def _folios(pages, boxes) -> list[str]:
-    """The page number printed in each page's margins; where a page shows none (a blank page, an
-    opener), count on from the nearest numbered page, else use the PDF page number."""
-    shown: list[int | None] = []
-    for page in pages:
-        folio = None
-        for margin in page.children:
-            if isinstance(margin, boxes.MarginBox):
-                text = "".join(b.text for b in margin.descendants() if isinstance(b, boxes.TextBox)).strip()
-                if text.isdigit():
-                    folio = int(text)
-        shown.append(folio)
-    labels = []
-    for i, folio in enumerate(shown):
-        if folio is None:
-            before = next(((j, f) for j, f in reversed(list(enumerate(shown[:i]))) if f is not None), None)
-            after = next(((j, f) for j, f in enumerate(shown[i:], start=i) if f is not None), None)
-            folio = before[1] + i - before[0] if before else (after[1] - (after[0] - i) if after else i + 1)
-        labels.append(str(folio))
-    return labels
 
 
 # --- the EPUB side: marking the same places -------------------------------------------------------

@@ -1,0 +1,183 @@
+"""The parts' PDFs joined into the book (pikepdf, on qpdf): pages in order with a blank verso
+wherever a part would otherwise open on a left-hand page, the folio overlay laid over the pages of
+the parts that were written without folios, links between parts pointed at their pages, one
+outline, the document's metadata and, when the parts are tagged, one structure tree.
+
+Each part was written by WeasyPrint as a document of its own, so its links to its own anchors are
+named destinations, and its links to other parts' anchors are `anthology-anchor:` URIs
+(render/parts.py); both become explicit destinations into the joined book.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from .part_layout import LaidOutPart
+from .parts import CROSS_PART_SCHEME
+
+
+@dataclass(frozen=True)
+class PlacedPart:
+    part: LaidOutPart
+    first_folio: int
+
+
+def place(parts: list[LaidOutPart], first_folio: int = 1) -> list[PlacedPart]:
+    """Give each part its first folio: the next right-hand (odd) page after the part before."""
+    placed, folio = [], first_folio
+    for part in parts:
+        folio += 1 - folio % 2
+        placed.append(PlacedPart(part, folio))
+        folio += part.pages
+    return placed
+
+
+def book_anchors(placed: list[PlacedPart]) -> dict[str, tuple[int, float, float]]:
+    """Every element id → (book page index, x, y) in the joined book; the first part to have an
+    id keeps it."""
+    anchors: dict[str, tuple[int, float, float]] = {}
+    for item in placed:
+        for anchor, (page, x, y) in item.part.anchors.items():
+            anchors.setdefault(anchor, (item.first_folio - 1 + page, x, y))
+    return anchors
+
+
+def join(placed: list[PlacedPart], target: Path, *, overlay: Path | None = None,
+         overlay_pages: set[int] = frozenset(), lang: str | None = None) -> int:
+    """Write the book to `target` from its placed parts (each with its PDF written); lay
+    page i + 1 of `overlay` over book page i + 1 for every index i in `overlay_pages`. Returns the
+    number of pages."""
+    book = pikepdf.new()
+    sources = []
+    first = placed[0].part
+    for item in placed:
+        while len(book.pages) < item.first_folio - 1:
+            book.add_blank_page(page_size=(first.width_pt, first.height_pt))
+        source = pikepdf.open(item.part.target)
+        sources.append((source, len(book.pages)))
+        with warnings.catch_warnings():  # its named destinations are resolved below, not copied
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            book.pages.extend(source.pages)
+    _structure(book, sources)
+    if overlay is not None and overlay_pages:
+        folios = pikepdf.open(overlay)
+        sources.append((folios, None))
+        for index in sorted(overlay_pages):
+            _lay_over(book, book.pages[index], folios.pages[index], f"/Folio{index + 1}")
+    anchors = book_anchors(placed)
+    _resolve_links(book, anchors)
+    _outline(book, placed)
+    _metadata(book, sources[0][0], lang)
+    book.save(target, deterministic_id=True, compress_streams=True,
+              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pages = len(book.pages)
+    for source, _ in sources:
+        source.close()
+    return pages
+
+
+def _lay_over(book: pikepdf.Pdf, page: pikepdf.Page, other: pikepdf.Page, name: str) -> None:
+    """Draw `other` (a page of the same size) over `page`, as a form XObject named `name`:
+    pikepdf's own add_overlay picks a random name, and the build must be reproducible; and the
+    name must differ from page to page, as WeasyPrint's pages share one resource dictionary."""
+    form = book.copy_foreign(other.as_form_xobject())
+    page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(name))
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(f"\nQ q /Artifact BMC {name} Do EMC Q\n".encode())  # not part of the text
+
+
+def _structure(book: pikepdf.Pdf, sources: list[tuple[pikepdf.Pdf, int]]) -> None:
+    """One structure tree (tagged PDF) from the parts' trees: their top-level elements, in order,
+    under one Document element; their parent trees renumbered one after another, and each page's
+    and annotation's key moved with them. Left out unless every part is tagged."""
+    trees = [source.Root.get("/StructTreeRoot") for source, _ in sources]
+    if not trees or any(tree is None for tree in trees):
+        return
+    root = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document,
+                                                     P=root, K=pikepdf.Array()))
+    nums, offset = pikepdf.Array(), 0
+    for (source, first_page), tree in zip(sources, trees):
+        copied = book.copy_foreign(tree)  # the pages are copied already: the elements point at the copies
+        tops = copied.K if isinstance(copied.K, pikepdf.Array) else [copied.K]
+        for top in tops:
+            for kid in (top.K if isinstance(top.K, pikepdf.Array) else [top.K]):
+                if isinstance(kid, pikepdf.Dictionary):
+                    kid.P = document
+                document.K.append(kid)
+        keys = list(pikepdf.NumberTree(copied.ParentTree).items())
+        for key, value in keys:
+            nums.extend([key + offset, value])
+        for page in book.pages[first_page:first_page + len(source.pages)]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", ()):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+        offset += max((key for key, _ in keys), default=-1) + 1
+        if "/Namespaces" in copied and "/Namespaces" not in root:
+            root.Namespaces = copied.Namespaces
+    root.K = pikepdf.Array([document])
+    root.ParentTree = book.make_indirect(pikepdf.Dictionary(Nums=nums))
+    root.ParentTreeNextKey = offset
+    book.Root.StructTreeRoot = root
+    book.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+
+def _destination(book: pikepdf.Pdf, anchor: tuple[int, float, float]) -> pikepdf.Array:
+    page, x, y = anchor
+    return pikepdf.Array([book.pages[page].obj, pikepdf.Name.XYZ, x, y, 0])
+
+
+def _resolve_links(book: pikepdf.Pdf, anchors: dict[str, tuple[int, float, float]]) -> None:
+    """Point every link at its anchor's page: WeasyPrint's named destinations (links within a
+    part) and the cross-part URIs. A link whose anchor is nowhere in the book is removed."""
+    for page in book.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept = pikepdf.Array()
+        for annot in annots:
+            if annot.get("/Subtype") != pikepdf.Name.Link:
+                kept.append(annot)
+                continue
+            name = None
+            if isinstance(annot.get("/Dest"), pikepdf.String):
+                name = str(annot.Dest)
+            elif "/A" in annot and str(annot.A.get("/URI", "")).startswith(CROSS_PART_SCHEME):
+                name = str(annot.A.URI)[len(CROSS_PART_SCHEME):]
+                del annot["/A"]
+            else:
+                kept.append(annot)
+                continue
+            if name in anchors:
+                annot.Dest = _destination(book, anchors[name])
+                kept.append(annot)
+        page.obj.Annots = kept
+
+
+def _outline(book: pikepdf.Pdf, placed: list[PlacedPart]) -> None:
+    def items(tree, offset: int):
+        for label, (page, x, y), children, state in tree:
+            item = pikepdf.OutlineItem(label, offset + page, "XYZ", left=x, top=y)
+            item.is_closed = state == "closed"
+            item.children.extend(items(children, offset))
+            yield item
+
+    with book.open_outline() as outline:
+        for entry in placed:
+            outline.root.extend(items(entry.part.bookmarks, entry.first_folio - 1))
+
+
+def _metadata(book: pikepdf.Pdf, first: pikepdf.Pdf, lang: str | None) -> None:
+    """The document information WeasyPrint wrote into the first part (title, authors, keywords,
+    dates: all from the book's head), and the book's language."""
+    book.docinfo = book.copy_foreign(first.docinfo)
+    language = lang or first.Root.get("/Lang")
+    if language is not None:
+        book.Root.Lang = pikepdf.String(str(language))
+    book.Root.PageMode = pikepdf.Name.UseOutlines
+    book.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)  # the title, not the file name

@@ -1,0 +1,129 @@
+"""One part of the book laid out and written as a PDF of its own: the work a layout process does.
+
+`lay_out` runs in a worker process (render/workers.py), so everything it is given and returns is
+plain data: the part's HTML in, and out the facts the rest of the build needs about its pages
+(anchors, bookmarks, where each page starts for the EPUB's page list, where its folios stand,
+where its footnotes landed). The laid-out WeasyPrint document never leaves the process.
+
+Each part is laid out from a right-hand first page. A part laid out before its first folio is
+known (`first_folio=None`) is written without folios: the page number boxes are taken off its
+pages after layout, and where each stood is returned (`folio_kinds`) so that render/folios.py can
+print the right numbers over the pages when the parts are joined.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import footnote_check
+from .pagelist import PageMark, page_marks
+
+PX_TO_PT = 0.75
+HEAD_FOLIO = ("@top-left", "@top-right")
+FOOT_FOLIO = ("@bottom-center",)
+
+
+@dataclass(frozen=True)
+class PartTask:
+    name: str
+    html: str
+    root: Path
+    """The project root: the only place WeasyPrint may read from."""
+    target: Path | None = None
+    """Where to write the part's PDF; None lays it out only (to learn its length)."""
+    first_folio: int | None = None
+    """The folio of its first page when known: the part then prints its own folios."""
+    tagged: bool = True
+
+
+@dataclass
+class LaidOutPart:
+    name: str
+    pages: int
+    width_pt: float
+    height_pt: float
+    anchors: dict[str, tuple[int, float, float]]
+    """Element id → (page index in the part, x, y in PDF points from the page's lower left)."""
+    bookmarks: list
+    """WeasyPrint's bookmark tree: (label, (page index, x, y), children, state), in PDF points."""
+    marks: list[PageMark]
+    folio_kinds: list[str | None]
+    """Per page, where its folio stands: "head", "foot", or None (a page with no folio)."""
+    footnotes: footnote_check.FootnoteReport
+    warnings: list[str] = field(default_factory=list)
+    target: Path | None = None
+    first_folio: int | None = None
+    seconds: float = 0.0
+    """Time spent laying out (every layout the footnote repair needed) and writing the part."""
+
+    def anchor_pages(self, first_folio: int) -> dict[str, int]:
+        """Every element id → the folio of its page, the part's first page being `first_folio`."""
+        return {anchor: first_folio + page for anchor, (page, _, _) in self.anchors.items()}
+
+
+def folio_rules(first_folio: int) -> str:
+    """CSS that makes a part's pages carry the book's folios from `first_folio` (odd: a right-hand
+    page)."""
+    return f"@page :first {{ counter-reset: page {first_folio}; }}\n"
+
+
+def lay_out(task: PartTask) -> LaidOutPart:
+    """Lay out one part (repairing any footnote not printed on its call's page), move the margin
+    paragraph numbers of right-hand pages outwards, and write it if it has a target."""
+    from ..apparatus.anchors import numbers_to_outer_margin
+    from .pdf import render
+
+    started = time.perf_counter()
+    html = task.html
+    if task.first_folio is not None:
+        head_end = html.index("</head>")
+        html = f"{html[:head_end]}<style>\n{folio_rules(task.first_folio)}</style>\n{html[head_end:]}"
+    warnings: list[str] = []
+    report = footnote_check.FootnoteReport()
+    document, _, report.placements = footnote_check.repair(lambda source: render(task.root, source, warnings),
+                                                           html, report)
+    warnings += [f"PDF: the text of footnote {note_id} is missing from the PDF" for note_id in report.lost]
+    numbers_to_outer_margin(document)
+    kinds = _folio_kinds(document, strip=task.first_folio is None)
+    result = LaidOutPart(
+        name=task.name, pages=len(document.pages),
+        width_pt=document.pages[0].width * PX_TO_PT, height_pt=document.pages[0].height * PX_TO_PT,
+        anchors=_anchors(document), bookmarks=document.make_bookmark_tree(scale=PX_TO_PT, transform_pages=True),
+        marks=page_marks(document), folio_kinds=kinds, footnotes=report, warnings=warnings,
+        target=task.target, first_folio=task.first_folio)
+    if task.target is not None:
+        document.write_pdf(task.target, pdf_tags=task.tagged)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _anchors(document) -> dict[str, tuple[int, float, float]]:
+    found: dict[str, tuple[int, float, float]] = {}
+    for index, page in enumerate(document.pages):
+        for anchor, (x, y, *_) in page.anchors.items():
+            if anchor not in found:
+                found[anchor] = (index, x * PX_TO_PT, (page.height - y) * PX_TO_PT)
+    return found
+
+
+def _folio_kinds(document, strip: bool) -> list[str | None]:
+    """Where each page's folio stands (the margin box that prints only a number); with `strip`,
+    that box is taken off the page."""
+    from weasyprint.formatting_structure.boxes import MarginBox, TextBox
+
+    kinds: list[str | None] = []
+    for page in document.pages:
+        box = page._page_box
+        kind, folio_box = None, None
+        for margin in box.children:
+            if not isinstance(margin, MarginBox):
+                continue
+            text = "".join(b.text for b in margin.descendants() if isinstance(b, TextBox)).strip()
+            if text.isdigit() and margin.at_keyword in HEAD_FOLIO + FOOT_FOLIO:
+                kind = "head" if margin.at_keyword in HEAD_FOLIO else "foot"
+                folio_box = margin
+        if strip and folio_box is not None:
+            box.children = [child for child in box.children if child is not folio_box]
+        kinds.append(kind)
+    return kinds

@@ -1,0 +1,201 @@
+"""The print edition, laid out part by part in parallel and joined into one PDF.
+
+1. The print HTML is cut into parts (render/parts.py): the front matter, the preface, the
+   reading plan, each text, the glossary. Every part opens on a right-hand page, so each can be
+   laid out on its own, in its own process, at the same time as the others.
+2. First round: every part is laid out (footnotes checked and repaired within the part) and
+   written without folios, except the parts that print other parts' page numbers (the contents,
+   the reading plan), which are only measured, with placeholder numbers.
+3. The parts' lengths give every part its first folio, and so every anchor its page. Second
+   round: the measured parts are laid out again with the real numbers and their real folios; the
+   index is laid out with its page numbers, after the last part; a folio overlay prints the page
+   numbers of the parts written without them (render/folios.py). Should a measured part come out
+   longer or shorter with its real numbers, the second round is done again with the new folios.
+4. The parts are joined (render/join.py) into the PDF.
+
+Nothing is laid out twice except those few pages of front matter, and an edit to one text changes
+only that text's part: every other part is taken from the cache (`Cache`, kind "parts").
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .. import apparatus
+from ..cache import Cache, code_version, digest_files
+from ..manifest import Book
+from . import folios, join, parts
+from .footnote_check import FootnoteReport
+from .html import page_css, print_html
+from .pagelist import PageStart, page_starts
+from .part_layout import LaidOutPart, PartTask, lay_out
+from .pdf import TAGGED
+
+ROUNDS = 3
+"""Second rounds at most: each one starts again only if a part with page numbers changed length."""
+
+
+@dataclass
+class PrintEdition:
+    pages: int
+    page_starts: list[PageStart]
+    """Where each printed page of the body begins, for the EPUB's page list."""
+    folios: dict[str, int]
+    """Every element id of the book (not the index) → the folio it is printed on."""
+    footnotes: FootnoteReport = field(default_factory=FootnoteReport)
+    warnings: list[str] = field(default_factory=list)
+    laid_out: list[str] = field(default_factory=list)
+    """The parts laid out in this build (the others came from the cache), in order of completion."""
+
+
+class PartCache:
+    """Laid-out parts kept between builds, keyed by their task: the part's HTML, its first folio,
+    the style sheets, fonts and code. A hit gives back the part's facts and its PDF."""
+
+    def __init__(self, book: Book, cache: Cache | None):
+        self.cache = cache
+        self.context = ""
+        if cache is not None:
+            files = [p for folder in ("styles", "fonts") for p in (book.root / folder).rglob("*") if p.is_file()]
+            self.context = digest_files(files).hexdigest() + code_version()
+
+    def key(self, task: PartTask) -> str:
+        h = hashlib.sha256(self.context.encode())
+        h.update(repr((task.name, task.first_folio, task.target is not None, task.tagged)).encode())
+        h.update(task.html.encode("utf-8"))
+        return h.hexdigest()
+
+    def load(self, task: PartTask) -> LaidOutPart | None:
+        if self.cache is None:
+            return None
+        found = self.cache.load("parts", self.key(task))
+        if found is None:
+            return None
+        part, pdf = found
+        if task.target is not None:
+            task.target.write_bytes(pdf)
+        return replace(part, target=task.target)
+
+    def store(self, task: PartTask, part: LaidOutPart) -> None:
+        if self.cache is not None:
+            pdf = task.target.read_bytes() if task.target is not None else None
+            self.cache.store("parts", self.key(task), (part, pdf))
+
+
+class Layouts:
+    """Lays out tasks in the worker pool, or takes them from the cache."""
+
+    def __init__(self, pool: Executor, cache: PartCache, edition: PrintEdition):
+        self.pool, self.cache, self.edition = pool, cache, edition
+
+    def run(self, tasks: list[PartTask]) -> list[LaidOutPart]:
+        results: dict[int, LaidOutPart] = {}
+        pending = {}
+        for i in sorted(range(len(tasks)), key=lambda i: -len(tasks[i].html)):  # the longest first
+            cached = self.cache.load(tasks[i])
+            if cached is not None:
+                results[i] = cached
+            else:
+                pending[i] = self.pool.submit(lay_out, tasks[i])
+        for i, future in pending.items():
+            results[i] = future.result()
+            self.cache.store(tasks[i], results[i])
+            self.edition.laid_out.append(tasks[i].name)
+        return [results[i] for i in range(len(tasks))]
+
+
+def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Executor,
+                          cache: Cache | None = None) -> PrintEdition:
+    """Lay out the book and write its PDF to `target`."""
+    edition = PrintEdition(pages=0, page_starts=[], folios={})
+    layouts = Layouts(pool, PartCache(book, cache), edition)
+    work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
+    try:
+        book_parts = parts.split(print_html(book, book_ast))
+        first_round = [_task(book, part, work, measure_only=part.prints_page_numbers) for part in book_parts]
+        laid = layouts.run(first_round)
+        index_data = apparatus.collect_index(book, book_ast)
+        for _ in range(ROUNDS):
+            placed = join.place(laid)
+            anchors = {name: folio for item in placed for name, folio in item.part.anchor_pages(item.first_folio).items()}
+            second_round, numbered = [], []
+            for i, part in enumerate(book_parts):
+                if part.prints_page_numbers:
+                    html = parts.with_page_numbers(part.html, anchors)
+                    second_round.append(_task(book, replace(part, html=html), work, first_folio=placed[i].first_folio))
+                    numbered.append(i)
+            end = placed[-1].first_folio + placed[-1].part.pages
+            overlay = _overlay_task(book, placed, work)
+            extra = [overlay]
+            if index_data:
+                extra.append(_index_task(book, index_data, anchors, end + 1 - end % 2, work))
+            results = layouts.run(second_round + extra)
+            renumbered = list(laid)
+            for i, result in zip(numbered, results):
+                renumbered[i] = result
+            if all(renumbered[i].pages == laid[i].pages for i in numbered):
+                laid = renumbered
+                break
+            laid = renumbered
+        else:
+            edition.warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
+        final = join.place(laid)
+        index_part = results[-1] if index_data else None
+        if index_part is not None:
+            end = final[-1].first_folio + final[-1].part.pages
+            final_with_index = final + join.place([index_part], end)
+        else:
+            final_with_index = final
+        overlay_pages = {item.first_folio - 1 + page for item in final if item.part.first_folio is None
+                         for page, kind in enumerate(item.part.folio_kinds) if kind}
+        edition.pages = join.join(final_with_index, target, overlay=results[len(second_round)].target,
+                                  overlay_pages=overlay_pages, lang=book.language)
+        edition.folios = {name: folio for item in final for name, folio in item.part.anchor_pages(item.first_folio).items()}
+        edition.page_starts = page_starts(_book_marks(final))
+        for item in final_with_index:
+            edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
+            edition.footnotes.placements += item.part.footnotes.placements
+            edition.footnotes.layouts += item.part.footnotes.layouts
+            edition.footnotes.repairs += item.part.footnotes.repairs
+        return edition
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _task(book: Book, part: parts.Part, work: Path, *, measure_only: bool = False,
+          first_folio: int | None = None) -> PartTask:
+    html = parts.with_page_numbers(part.html, None) if measure_only else part.html
+    target = None if measure_only else work / f"{part.name}-{first_folio or 0}.pdf"
+    return PartTask(part.name, html, book.root, target=target, first_folio=first_folio, tagged=TAGGED)
+
+
+def _overlay_task(book: Book, placed: list[join.PlacedPart], work: Path) -> PartTask:
+    """The folios of the parts written without them, on pages numbered like the book's."""
+    kinds: list[str | None] = []
+    for item in placed:
+        kinds += [None] * (item.first_folio - 1 - len(kinds))
+        own = item.part.first_folio is not None
+        kinds += [None if own else kind for kind in item.part.folio_kinds]
+    html = folios.overlay_html(kinds, book.language, page_css(book))
+    return PartTask("folios", html, book.root, target=work / "folios.pdf", first_folio=1, tagged=False)
+
+
+def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path) -> PartTask:
+    html = apparatus.print_index_html(book, index_data, anchors)
+    head_end = html.index("</head>")
+    html = f"{html[:head_end]}<style>\n{page_css(book)}</style>\n{html[head_end:]}"
+    part = parts.split(html)[-1]
+    return PartTask("index", part.html, book.root, target=work / "index.pdf", first_folio=first_folio,
+                    tagged=TAGGED)
+
+
+def _book_marks(placed: list[join.PlacedPart]):
+    marks = []
+    for item in placed:
+        marks += [None] * (item.first_folio - 1 - len(marks))
+        marks += item.part.marks
+    return marks

@@ -1,0 +1,42 @@
+"""The build's worker processes: the texts read and the print edition's parts laid out side by
+side, on every core the machine has.
+
+WeasyPrint is pure Python for most of its work, so only processes run it in parallel. They are
+forked from a server process that has already imported WeasyPrint, so each starts in milliseconds;
+the server is started when the build starts, and its imports overlap with the build's first steps.
+With one job (one core, or `--jobs 1`) everything runs in the build's own process.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+PRELOAD = ["anthology.render.part_layout", "anthology.render.pdf", "anthology.pipeline"]
+
+
+def worker_count() -> int:
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, available or 1)
+
+
+class InProcess(Executor):
+    """Runs each job at once, in the calling thread."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever asks for the result, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def start_pool(jobs: int | None = None) -> Executor:
+    """Worker processes for `jobs` jobs at a time (default: one per core)."""
+    jobs = jobs or worker_count()
+    if jobs == 1:
+        return InProcess()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
