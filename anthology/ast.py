@@ -19,6 +19,12 @@ def to_json(ast: dict) -> str:
     return json.dumps(ast, ensure_ascii=False)
 
 
+def copy_tree(ast):
+    """A deep copy of an AST (or any part of one): JSON data copied through the C JSON codec,
+    several times faster than copy.deepcopy on a book-sized tree."""
+    return json.loads(json.dumps(ast))
+
+
 def stringify(node) -> str:
     """The plain text of an AST node or list of nodes (as pandoc.utils.stringify)."""
     if isinstance(node, list):

@@ -48,7 +48,7 @@ def text_key(book, entry) -> str:
     return h.hexdigest()
 
 
-def book_key(book, only) -> str:
+def book_key(book) -> str:
     """Everything a full build reads: manifest, texts, editorial files, data, templates, styles, fonts, code."""
     root = book.root
     files = [book.manifest_path, *root.glob("*.yml")]
@@ -56,8 +56,11 @@ def book_key(book, only) -> str:
         files += [p for p in (root / folder).rglob("*") if p.is_file()]
     h = digest_files(set(files))
     h.update(code_version().encode())
-    h.update(repr(only).encode())
     return h.hexdigest()
+
+
+def wanted(only) -> set[str]:
+    return {"epub", "pdf"} if only is None else {only}
 
 
 class Cache:
@@ -81,26 +84,41 @@ class Cache:
         tmp.replace(folder / f"{key}.pickle")
 
 
-def outputs_unchanged(book, only, out: Path) -> dict | None:
-    """The last build's record if its key matches and its outputs are still there, untouched."""
-    record_path = Path(book.root) / ".cache" / "last-build.json"
+def _record(book) -> dict | None:
     try:
-        record = json.loads(record_path.read_text(encoding="utf-8"))
+        return json.loads((Path(book.root) / ".cache" / "last-build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if record.get("key") != book_key(book, only):
+
+
+def outputs_unchanged(book, only, out: Path) -> dict | None:
+    """The last builds' record if nothing they were made from has changed and the outputs asked
+    for (`only`) are still there, untouched; its outputs are then just those asked for. An EPUB-only
+    build after a full build of the same sources therefore has nothing to do."""
+    record = _record(book)
+    if record is None or record.get("key") != book_key(book) or not wanted(only) <= set(record["outputs"]):
         return None
-    for relative, sha in record["files"].items():
+    for kind in wanted(only):
+        relative = record["outputs"][kind]
         path = out / relative
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != record["files"][relative]:
             return None
-    return record
+    return dict(record, outputs={kind: record["outputs"][kind] for kind in wanted(only)})
 
 
 def remember_outputs(book, only, out: Path, outputs: dict, pages, warnings) -> None:
-    files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in outputs.values()}
-    record = {"key": book_key(book, only), "files": files, "pages": pages, "warnings": warnings,
-              "outputs": {kind: p.relative_to(out).as_posix() for kind, p in outputs.items()}}
+    """Record what this build made from which sources; outputs of an earlier build of the same
+    sources (the PDF, after an EPUB-only build) stay recorded."""
+    key = book_key(book)
+    record = _record(book)
+    if record is None or record.get("key") != key:
+        record = {"key": key, "files": {}, "outputs": {}, "pages": None, "warnings": []}
+    for kind, path in outputs.items():
+        relative = path.relative_to(out).as_posix()
+        record["outputs"][kind] = relative
+        record["files"][relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    record["pages"] = pages if pages is not None else record["pages"]
+    record["warnings"] = list(dict.fromkeys(record["warnings"] + warnings))
     folder = Path(book.root) / ".cache"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "last-build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")

@@ -30,6 +30,8 @@ class BuildResult:
     memory: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     pages: int | None = None
+    laid_out: list[str] = field(default_factory=list)
+    """The parts of the print edition laid out by this build (the others came from the cache)."""
 
 
 def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
@@ -93,7 +95,8 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
 
 def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress,
                 texts_cache: Cache | None, jobs: int | None) -> None:
-    from .workers import start_pool
+    from .render.cover import render_cover
+    from .workers import start_pool, warm_up
 
     # The worker processes start now, so that their imports overlap with reading the texts.
     with start_pool(jobs) as pool:
@@ -105,11 +108,20 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             for item in result.texts:
                 write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
             report_data = report.write_reports(book, result.texts, staging)
+        # While this process assembles the book, the workers load WeasyPrint and draw the cover.
+        if only in (None, "pdf"):
+            warm_up(pool, book.root)
+        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
-        with progress.stage("assemble"):
-            markdown = apparatus.preface_markdown(book, result.texts, report_data) + "\n" + book_markdown(book, result.texts)
-            write_text(staging.path("clean/book.md"), markdown)
-            book_ast = apparatus.apply(book, ast.from_markdown(markdown), result.warnings)
+        with progress.stage("assemble"), ThreadPoolExecutor(max_workers=1) as thread:
+            # Pandoc parses the texts (its own process) while this one writes the preface.
+            texts_markdown = book_markdown(book, result.texts)
+            texts_ast = thread.submit(ast.from_markdown, texts_markdown)
+            preface = apparatus.preface_markdown(book, result.texts, report_data)
+            write_text(staging.path("clean/book.md"), preface + "\n" + texts_markdown)
+            book_ast = texts_ast.result()
+            book_ast["blocks"][:0] = ast.from_markdown(preface)["blocks"]
+            book_ast = apparatus.apply(book, book_ast, result.warnings)
 
         with ThreadPoolExecutor(max_workers=1) as thread:
             edition = None
@@ -131,7 +143,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                 with progress.stage("lay out and write PDF"):
                     edition = edition.result()
                 result.warnings.extend(w for w in edition.warnings if w not in result.warnings)
-                result.pages = edition.pages
+                result.pages, result.laid_out = edition.pages, edition.laid_out
                 result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
                 page_starts, print_folios = edition.page_starts, edition.folios
                 if texts_cache:
@@ -142,13 +154,24 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                 if page_starts is None:
                     result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
                                            "last laid out; build both (python build.py) to add them")
+            if cover is not None:
+                cover = _cover_or_reason(cover)
     if epub_ast is not None:
         from .render.epub import write_epub
 
         with progress.stage("write EPUB"):
             write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
-                       warnings=result.warnings, entries=entries, print_folios=print_folios)
+                       warnings=result.warnings, entries=entries, print_folios=print_folios, cover=cover)
             result.outputs["epub"] = Path(f"{book.output_stem}.epub")
+
+
+def _cover_or_reason(job):
+    from .render.cover import CoverError
+
+    try:
+        return job.result()
+    except CoverError as exc:
+        return exc
 
 
 def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:

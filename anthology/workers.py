@@ -2,8 +2,9 @@
 side, on every core the machine has.
 
 WeasyPrint is pure Python for most of its work, so only processes run it in parallel. They are
-forked from a server process that has already imported WeasyPrint, so each starts in milliseconds;
-the server is started when the build starts, and its imports overlap with the build's first steps.
+forked from a server process that has imported the package (not WeasyPrint: the first jobs read
+texts), so each starts in a fraction of a second; `warm_up` then has each load WeasyPrint and the
+book's fonts while the build assembles the book, so that the first layout starts at once.
 With one job (one core, or `--jobs 1`) everything runs in the build's own process.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
-PRELOAD = ["anthology.render.part_layout", "anthology.render.pdf", "anthology.pipeline"]
+PRELOAD = ["anthology.pipeline"]
 
 
 def worker_count() -> int:
@@ -36,7 +37,20 @@ def start_pool(jobs: int | None = None) -> Executor:
     """Worker processes for `jobs` jobs at a time (default: one per core)."""
     jobs = jobs or worker_count()
     if jobs == 1:
-        return InProcess()
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        pool: Executor = InProcess()
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool.jobs = jobs
+    return pool
+
+
+def warm_up(pool: Executor, root) -> None:
+    """Have each worker load WeasyPrint and the fonts (a job per worker; which worker takes which is
+    the pool's choice, so this is a likelihood, not a promise)."""
+    if isinstance(pool, ProcessPoolExecutor):
+        from .render.part_layout import warm_up as job
+
+        for _ in range(pool.jobs):
+            pool.submit(job, root)

@@ -12,8 +12,7 @@ The print index is not in the AST: its page numbers exist only after layout (`pr
 """
 from __future__ import annotations
 
-import copy
-
+from ..ast import copy_tree
 from ..manifest import Book
 from .anchors import number_paragraphs, prefix_heading_ids
 from .glossary import apply_glossary
@@ -36,7 +35,7 @@ def apply(book: Book, ast: dict, warnings: list[str]) -> dict:
 
 def for_epub(book: Book, ast: dict, warnings: list[str]) -> dict:
     """The EPUB's AST: a copy of the shared one with the EPUB-only apparatus added."""
-    epub_ast = copy.deepcopy(ast)
+    epub_ast = copy_tree(ast)
     for step in EPUB_STEPS:
         step(book, epub_ast, warnings)
     return epub_ast

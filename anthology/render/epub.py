@@ -80,21 +80,23 @@ def pandoc_epub(book: Book, book_ast: dict) -> dict[str, bytes]:
 
 def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,
                warnings: list[str] | None = None, *, entries: dict[str, bytes] | None = None,
-               print_folios: dict[str, int] | None = None) -> Path:
+               print_folios: dict[str, int] | None = None, cover: bytes | CoverError | None = None) -> Path:
     """Write the EPUB. With `page_starts` (from the same build's PDF layout, see
     pagelist.page_starts) the print page numbers are marked and listed; without, none are.
     `entries` is Pandoc's EPUB when it was already made (see `pandoc_epub`); `print_folios` (each
-    anchor's printed page) fills in the reading plan's page numbers."""
+    anchor's printed page) fills in the reading plan's page numbers; `cover` is the cover image when
+    it was already drawn (`render_cover`), or the reason it could not be."""
     warnings = warnings if warnings is not None else []
     entries = finish(book, entries if entries is not None else pandoc_epub(book, book_ast), page_starts, warnings,
-                     print_folios)
+                     print_folios, cover)
     with atomic_path(target) as part:
         write_entries(part, entries)
     return target
 
 
 def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] | None,
-           warnings: list[str], print_folios: dict[str, int] | None = None) -> dict[str, bytes]:
+           warnings: list[str], print_folios: dict[str, int] | None = None,
+           cover: bytes | CoverError | None = None) -> dict[str, bytes]:
     """Everything after Pandoc, on the zip's entries."""
     package = Package(entries["EPUB/content.opf"])
     spine = package.spine_hrefs()
@@ -118,7 +120,7 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
         a11y.add_roles(root)
         entries[name] = serialize_xhtml(root)
 
-    has_cover = _add_cover(book, entries, package, warnings)
+    has_cover = _add_cover(book, entries, package, warnings, cover)
     _finish_nav(nav, spine, _first_text(documents), back_matter, placed, has_cover)
     entries[NAV] = serialize_xhtml(nav)
     _put_contents_in_spine(package, spine)
@@ -129,9 +131,12 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
     return entries
 
 
-def _add_cover(book: Book, entries: dict[str, bytes], package: Package, warnings: list[str]) -> bool:
+def _add_cover(book: Book, entries: dict[str, bytes], package: Package, warnings: list[str],
+               image: bytes | CoverError | None) -> bool:
     try:
-        image = render_cover(book)
+        if isinstance(image, CoverError):
+            raise image
+        image = image or render_cover(book)
     except CoverError as exc:
         warnings.append(f"EPUB: no cover: {exc}")
         return False
