@@ -52,15 +52,18 @@ def template_environment(book: Book) -> Environment:
 
 def book_markdown(book: Book, texts: list[AssembledText]) -> str:
     env = template_environment(book)
-    opener = env.get_template("opener.md.j2")
-    questions = env.get_template("questions.md.j2")
-    parts = []
-    for item in texts:
-        entry, doc = item.entry, item.document
-        lang = entry.language or book.language
-        parts.append(opener.render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta))
-        body = prefix_note_labels(demote_unknown(doc.body), entry.id)
-        parts.append(body.strip() + "\n")
-        if entry.questions:
-            parts.append(questions.render(text=entry))
+    return "\n".join(text_markdown(book, item, env) for item in texts)
+
+
+def text_markdown(book: Book, item: AssembledText, env: Environment | None = None) -> str:
+    """One text's part of the book: its opener, its body (note labels prefixed with its id) and
+    its discussion questions. A text's Markdown stands alone, so texts can be parsed separately."""
+    env = env or template_environment(book)
+    entry, doc = item.entry, item.document
+    lang = entry.language or book.language
+    parts = [env.get_template("opener.md.j2").render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta)]
+    body = prefix_note_labels(demote_unknown(doc.body), entry.id)
+    parts.append(body.strip() + "\n")
+    if entry.questions:
+        parts.append(env.get_template("questions.md.j2").render(text=entry))
     return "\n".join(parts)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import apparatus, ast, cache, report
 from .cache import Cache
-from .assemble import AssembledText, book_markdown
+from .assemble import AssembledText, text_markdown
 from .cleaning import apply_pass
 from .errors import AnthologyError, EditorialError
 from .inputs import decode_source
@@ -113,13 +113,13 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             warm_up(pool, book.root)
         cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
-        with progress.stage("assemble"), ThreadPoolExecutor(max_workers=1) as thread:
-            # Pandoc parses the texts (its own process) while this one writes the preface.
-            texts_markdown = book_markdown(book, result.texts)
-            texts_ast = thread.submit(ast.from_markdown, texts_markdown)
-            preface = apparatus.preface_markdown(book, result.texts, report_data)
-            write_text(staging.path("clean/book.md"), preface + "\n" + texts_markdown)
-            book_ast = texts_ast.result()
+        with progress.stage("assemble"):
+            texts_markdown = [text_markdown(book, item) for item in result.texts]
+            with ThreadPoolExecutor(max_workers=pool.jobs) as threads:  # one Pandoc process per text
+                parsed = list(threads.map(ast.from_markdown, texts_markdown))
+            book_ast = {**parsed[0], "blocks": [block for tree in parsed for block in tree["blocks"]]}
+            preface = apparatus.preface_markdown(book, result.texts, report_data, texts_ast=book_ast)
+            write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(texts_markdown))
             book_ast["blocks"][:0] = ast.from_markdown(preface)["blocks"]
             book_ast = apparatus.apply(book, book_ast, result.warnings)
 

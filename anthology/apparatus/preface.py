@@ -85,11 +85,12 @@ def text_rows(book, texts, report: dict) -> list[dict]:
     return rows
 
 
-def preface_markdown(book, texts, report: dict) -> str:
+def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None) -> str:
     """The preface as Pandoc Markdown: a level-1 section `# Preface {#preface}` to go before the
     first text (and after it the reading plan's page, `# Reading plan {#reading-plan}`, if the
     manifest has one). `texts` are the pipeline's AssembledText items; `report` is
-    `anthology.report.report_data(book, texts)`."""
+    `anthology.report.report_data(book, texts)`; `texts_ast` the texts as parsed for the book, if
+    the caller has them (else the reading plan parses them again)."""
     from ..assemble import template_environment
     from .reading_plan import plan_for_preface
 
@@ -118,7 +119,7 @@ def preface_markdown(book, texts, report: dict) -> str:
         "typography": sum(r["typography"] for r in rows),
         "words_removed": sum(r["words_removed"] for r in rows),
     }
-    plan = plan_for_preface(book, texts)
+    plan = plan_for_preface(book, texts, texts_ast)
     figures = dict(book=book.meta, texts=rows, total=total, words_per_minute=READING_WORDS_PER_MINUTE,
                    plan=plan, paragraph_numbers=getattr(book, "paragraph_numbers", False))
     preface = env.get_template(TEMPLATE).render(**figures)

@@ -362,16 +362,18 @@ def mark_reading_ends(book, tree: dict, warnings: list[str]) -> list[PlannedMeet
     return plan
 
 
-def plan_for_preface(book, texts) -> list[PlannedMeeting] | None:
-    """The plan measured before the book's AST exists (the preface is written first): the texts
-    are assembled and parsed as the pipeline does, and given the same anchors. None when the book
-    has no meetings, or `texts` are not the book's texts (a plan is for the whole book)."""
+def plan_for_preface(book, texts, texts_ast: dict | None = None) -> list[PlannedMeeting] | None:
+    """The plan measured before the book's AST exists (the preface is written first): on the
+    texts' AST as the pipeline parsed it (`texts_ast`, not changed here), or else parsed here, given
+    the same anchors. None when the book has no meetings, or `texts` are not the book's texts (a
+    plan is for the whole book)."""
     if not book.meetings or [item.entry.id for item in texts] != [entry.id for entry in book.texts]:
         return None
     from ..assemble import book_markdown
     from .anchors import number_paragraphs_only, prefix_heading_ids
 
-    tree = pandoc_ast.from_markdown(book_markdown(book, texts))
+    tree = (pandoc_ast.copy_tree(texts_ast) if texts_ast is not None
+            else pandoc_ast.from_markdown(book_markdown(book, texts)))
     prefix_heading_ids(book, tree, [])
     number_paragraphs_only(book, tree)
     return resolve(book, tree)
