@@ -1,6 +1,11 @@
 """The build, stage by stage: manifest → read each text → clean → typography → assemble →
 apparatus → PDF layout → PDF and EPUB. Data flows one way; each stage only consumes what the
-previous one returned."""
+previous one returned.
+
+Work that can run side by side does: the texts are read in the worker processes
+(anthology/workers.py), each in its own; the print edition's parts are laid out there too
+(render/print_edition.py), while this process writes the EPUB, whose Pandoc run is a process of
+its own."""
 from __future__ import annotations
 
 import time
@@ -114,14 +119,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
         with progress.stage("assemble"):
-            texts_markdown = [text_markdown(book, item) for item in result.texts]
-            with ThreadPoolExecutor(max_workers=pool.jobs) as threads:  # one Pandoc process per text
-                parsed = list(threads.map(ast.from_markdown, texts_markdown))
-            book_ast = {**parsed[0], "blocks": [block for tree in parsed for block in tree["blocks"]]}
-            preface = apparatus.preface_markdown(book, result.texts, report_data, texts_ast=book_ast)
-            write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(texts_markdown))
-            book_ast["blocks"][:0] = ast.from_markdown(preface)["blocks"]
-            book_ast = apparatus.apply(book, book_ast, result.warnings)
+            book_ast = _assemble(book, result, report_data, staging, pool.jobs)
 
         with ThreadPoolExecutor(max_workers=1) as thread:
             edition = None
@@ -163,6 +161,20 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
                        warnings=result.warnings, entries=entries, print_folios=print_folios, cover=cover)
             result.outputs["epub"] = Path(f"{book.output_stem}.epub")
+
+
+def _assemble(book: Book, result: BuildResult, report_data: dict, staging: Staging, jobs: int) -> dict:
+    """The book's AST with the apparatus: the preface, then the texts, each parsed by a Pandoc
+    process of its own (a text's Markdown stands alone); the preface's reading plan is measured on
+    the parsed texts. `output/clean/book.md` is the whole book's Markdown, for the editor."""
+    texts_markdown = [text_markdown(book, item) for item in result.texts]
+    with ThreadPoolExecutor(max_workers=jobs) as threads:
+        parsed = list(threads.map(ast.from_markdown, texts_markdown))
+    book_ast = {**parsed[0], "blocks": [block for tree in parsed for block in tree["blocks"]]}
+    preface = apparatus.preface_markdown(book, result.texts, report_data, texts_ast=book_ast)
+    write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(texts_markdown))
+    book_ast["blocks"][:0] = ast.from_markdown(preface)["blocks"]
+    return apparatus.apply(book, book_ast, result.warnings)
 
 
 def _cover_or_reason(job):

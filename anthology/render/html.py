@@ -124,8 +124,8 @@ def other_parts(book: Book, book_ast: dict) -> list[dict]:
             if block["t"] == "Header" and block["c"][0] == 1 and block["c"][1][0] not in text_ids]
 
 
-def body_html(book_ast: dict) -> str:
-    return pandoc.convert(to_json(book_ast), "html5", from_format="json", args=["--wrap=none", "--section-divs"],
+def body_html_json(ast_json: str) -> str:
+    return pandoc.convert(ast_json, "html5", from_format="json", args=["--wrap=none", "--section-divs"],
                           filters=[FILTERS / "inline_footnotes.lua"])
 
 
@@ -140,11 +140,37 @@ def print_typography(html: str) -> str:
 
 
 def print_html(book: Book, book_ast: dict) -> str:
+    """The whole book as one HTML document (the print edition lays it out part by part instead:
+    `print_frame` and `section_html`)."""
+    body = section_html(to_json(mark_part_headings(book, book_ast)))
+    return print_frame(book, book_ast, body)
+
+
+def print_frame(book: Book, book_ast: dict, body: str = "") -> str:
+    """The print template around `body`: the head (style sheets, metadata) and the front matter
+    (half-title, title page, colophon, contents)."""
     env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("print.html.j2")
-    body = print_typography(body_html(mark_part_headings(book, book_ast)))
     contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]
     return template.render(book=book.meta, lang=book.language, texts=book.texts, contents=contents,
                            parts=other_parts(book, book_ast), authors=authors(book.texts),
                            page=page_geometry(book), page_css=Markup(page_css(book)), edition_date=long_date(book.meta["date"]),
                            body=Markup(body))
+
+
+def sections(book: Book, book_ast: dict) -> list[tuple[str, str]]:
+    """The book's level-1 sections (preface, reading plan, texts, glossary) as (id, AST JSON),
+    their headings carrying the running heads; each is converted on its own by `section_html`."""
+    marked = mark_part_headings(book, book_ast)
+    found: list[tuple[str, list]] = []
+    for block in marked["blocks"]:
+        if block["t"] == "Header" and block["c"][0] == 1:
+            found.append((block["c"][1][0], []))
+        if found:
+            found[-1][1].append(block)
+    return [(ident, to_json({**marked, "blocks": blocks})) for ident, blocks in found]
+
+
+def section_html(ast_json: str) -> str:
+    """Pandoc's HTML of (part of) the book, with the print-only typography."""
+    return print_typography(body_html_json(ast_json))

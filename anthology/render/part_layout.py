@@ -5,6 +5,10 @@ plain data: the part's HTML in, and out the facts the rest of the build needs ab
 (anchors, bookmarks, where each page starts for the EPUB's page list, where its folios stand,
 where its footnotes landed). The laid-out WeasyPrint document never leaves the process.
 
+A part given as a section of the book's AST is made into HTML here (Pandoc runs in the worker, and
+a part taken from the cache is never converted). A part that prints other parts' page numbers is,
+in the first round, only measured, with placeholders (see render/parts.py).
+
 Each part is laid out from a right-hand first page. A part laid out before its first folio is
 known (`first_folio=None`) is written without folios: the page number boxes are taken off its
 pages after layout, and where each stood is returned (`folio_kinds`) so that render/folios.py can
@@ -16,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import footnote_check
+from . import footnote_check, parts
 from .pagelist import PageMark, page_marks
 
 PX_TO_PT = 0.75
@@ -27,7 +31,8 @@ FOOT_FOLIO = ("@bottom-center",)
 @dataclass(frozen=True)
 class PartTask:
     name: str
-    html: str
+    html: str | None
+    """The part's HTML; None when `section` gives it."""
     root: Path
     """The project root: the only place WeasyPrint may read from."""
     target: Path | None = None
@@ -35,6 +40,13 @@ class PartTask:
     first_folio: int | None = None
     """The folio of its first page when known: the part then prints its own folios."""
     tagged: bool = True
+    section: tuple[str, str, str] | None = None
+    """(head, AST JSON, tail): the part as a section of the book's AST, made into HTML by Pandoc
+    in the worker, between the book's head and tail."""
+
+    @property
+    def source(self) -> str:
+        return self.html if self.html is not None else "".join(self.section)
 
 
 @dataclass
@@ -54,6 +66,9 @@ class LaidOutPart:
     warnings: list[str] = field(default_factory=list)
     target: Path | None = None
     first_folio: int | None = None
+    html: str | None = None
+    """The part's HTML, kept when it prints other parts' page numbers: it was only measured, with
+    placeholders, and is laid out again with the numbers."""
     seconds: float = 0.0
     """Time spent laying out (every layout the footnote repair needed) and writing the part."""
 
@@ -75,7 +90,11 @@ def lay_out(task: PartTask) -> LaidOutPart:
     from .pdf import render
 
     started = time.perf_counter()
-    html = task.html
+    html = task.html if task.html is not None else section_part(task)
+    target, kept_html = task.target, None
+    if task.first_folio is None and parts.Part(task.name, html).prints_page_numbers:
+        target, kept_html = None, html  # measured with placeholder numbers, not written
+        html = parts.with_page_numbers(html, None)
     if task.first_folio is not None:
         head_end = html.index("</head>")
         html = f"{html[:head_end]}<style>\n{folio_rules(task.first_folio)}</style>\n{html[head_end:]}"
@@ -91,11 +110,18 @@ def lay_out(task: PartTask) -> LaidOutPart:
         width_pt=document.pages[0].width * PX_TO_PT, height_pt=document.pages[0].height * PX_TO_PT,
         anchors=_anchors(document), bookmarks=document.make_bookmark_tree(scale=PX_TO_PT, transform_pages=True),
         marks=page_marks(document), folio_kinds=kinds, footnotes=report, warnings=warnings,
-        target=task.target, first_folio=task.first_folio)
-    if task.target is not None:
-        document.write_pdf(task.target, pdf_tags=task.tagged)
+        target=target, first_folio=task.first_folio, html=kept_html)
+    if target is not None:
+        document.write_pdf(target, pdf_tags=task.tagged)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def section_part(task: PartTask) -> str:
+    from .html import section_html
+
+    head, ast_json, tail = task.section
+    return parts.part(task.name, head, section_html(ast_json), tail).html
 
 
 def _anchors(document) -> dict[str, tuple[int, float, float]]:

@@ -46,22 +46,27 @@ class Part:
         return bool(PAGE_OF.search(self.html) or RANGE.search(self.html))
 
 
+def frame_ends(html: str) -> tuple[str, str]:
+    """A document's head up to and including `<body>`, and its end from `</body>`."""
+    body_open = html.index(">", html.index("<body")) + 1
+    return html[:body_open], html[html.rindex("</body>"):]
+
+
+def part(name: str, head: str, body: str, tail: str) -> Part:
+    """A part from its body, between the book's head and tail, its links to other parts rewritten."""
+    return Part(name, head + _cross_part_links(body) + "\n" + tail)
+
+
 def split(html: str) -> list[Part]:
     """The book's print HTML as parts, in reading order; an empty front is left out."""
-    body_open = html.index(">", html.index("<body")) + 1
-    body_close = html.rindex("</body>")
-    head, tail = html[:body_open], html[body_close:]
+    head, tail = frame_ends(html)
+    body_open, body_close = len(head), len(html) - len(tail)
     starts = [(m.group(1), m.start()) for m in SECTION_START.finditer(html, body_open, body_close)]
     chunks = [("front", body_open, starts[0][1] if starts else body_close)]
     chunks += [(name, start, starts[i + 1][1] if i + 1 < len(starts) else body_close)
                for i, (name, start) in enumerate(starts)]
-    parts = []
-    for name, start, end in chunks:
-        body = html[start:end]
-        if name == "front" and not body.strip():
-            continue
-        parts.append(Part(name, head + _cross_part_links(body) + "\n" + tail))
-    return parts
+    return [part(name, head, html[start:end], tail) for name, start, end in chunks
+            if name != "front" or html[start:end].strip()]
 
 
 def _cross_part_links(body: str) -> str:

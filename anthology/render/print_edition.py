@@ -30,7 +30,7 @@ from ..cache import Cache, code_version, digest_files
 from ..manifest import Book
 from . import folios, join, parts
 from .footnote_check import FootnoteReport
-from .html import page_css, print_html
+from .html import page_css, print_frame, sections
 from .pagelist import PageStart, page_starts
 from .part_layout import LaidOutPart, PartTask, lay_out
 from .pdf import TAGGED
@@ -66,7 +66,7 @@ class PartCache:
     def key(self, task: PartTask) -> str:
         h = hashlib.sha256(self.context.encode())
         h.update(repr((task.name, task.first_folio, task.target is not None, task.tagged)).encode())
-        h.update(task.html.encode("utf-8"))
+        h.update(task.source.encode("utf-8"))
         return h.hexdigest()
 
     def load(self, task: PartTask) -> LaidOutPart | None:
@@ -76,13 +76,14 @@ class PartCache:
         if found is None:
             return None
         part, pdf = found
-        if task.target is not None:
-            task.target.write_bytes(pdf)
+        if pdf is None:  # a part that was only measured
+            return part
+        task.target.write_bytes(pdf)
         return replace(part, target=task.target)
 
     def store(self, task: PartTask, part: LaidOutPart) -> None:
         if self.cache is not None:
-            pdf = task.target.read_bytes() if task.target is not None else None
+            pdf = part.target.read_bytes() if part.target is not None else None
             self.cache.store("parts", self.key(task), (part, pdf))
 
 
@@ -95,7 +96,7 @@ class Layouts:
     def run(self, tasks: list[PartTask]) -> list[LaidOutPart]:
         results: dict[int, LaidOutPart] = {}
         pending = {}
-        for i in sorted(range(len(tasks)), key=lambda i: -len(tasks[i].html)):  # the longest first
+        for i in sorted(range(len(tasks)), key=lambda i: -len(tasks[i].source)):  # the longest first
             cached = self.cache.load(tasks[i])
             if cached is not None:
                 results[i] = cached
@@ -115,32 +116,33 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
     layouts = Layouts(pool, PartCache(book, cache), edition)
     work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
     try:
-        book_parts = parts.split(print_html(book, book_ast))
-        first_round = [_task(book, part, work, measure_only=part.prints_page_numbers) for part in book_parts]
+        frame = print_frame(book, book_ast)
+        head, tail = parts.frame_ends(frame)
+        first_round = [PartTask(part.name, part.html, book.root, target=work / f"{part.name}.pdf", tagged=TAGGED)
+                       for part in parts.split(frame)]
+        first_round += [PartTask(name, None, book.root, target=work / f"{name}.pdf", tagged=TAGGED,
+                                 section=(head, ast_json, tail)) for name, ast_json in sections(book, book_ast)]
         laid = layouts.run(first_round)
+        measured = [i for i, part in enumerate(laid) if part.html is not None]
         index_data = apparatus.collect_index(book, book_ast)
         for _ in range(ROUNDS):
             placed = join.place(laid)
             anchors = {name: folio for item in placed for name, folio in item.part.anchor_pages(item.first_folio).items()}
-            second_round, numbered = [], []
-            for i, part in enumerate(book_parts):
-                if part.prints_page_numbers:
-                    html = parts.with_page_numbers(part.html, anchors)
-                    second_round.append(_task(book, replace(part, html=html), work, first_folio=placed[i].first_folio))
-                    numbered.append(i)
+            second_round = [PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
+                                     target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
+                                     first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured]
             end = placed[-1].first_folio + placed[-1].part.pages
-            overlay = _overlay_task(book, placed, work)
-            extra = [overlay]
+            extra = [_overlay_task(book, placed, work)]
             if index_data:
                 extra.append(_index_task(book, index_data, anchors, end + 1 - end % 2, work))
             results = layouts.run(second_round + extra)
-            renumbered = list(laid)
-            for i, result in zip(numbered, results):
-                renumbered[i] = result
-            if all(renumbered[i].pages == laid[i].pages for i in numbered):
-                laid = renumbered
+            numbered = list(laid)
+            for i, result in zip(measured, results):
+                numbered[i] = replace(result, html=laid[i].html)  # keep the HTML without numbers
+            settled = all(numbered[i].pages == laid[i].pages for i in measured)
+            laid = numbered
+            if settled:
                 break
-            laid = renumbered
         else:
             edition.warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
         final = join.place(laid)
@@ -164,13 +166,6 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
         return edition
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _task(book: Book, part: parts.Part, work: Path, *, measure_only: bool = False,
-          first_folio: int | None = None) -> PartTask:
-    html = parts.with_page_numbers(part.html, None) if measure_only else part.html
-    target = None if measure_only else work / f"{part.name}-{first_folio or 0}.pdf"
-    return PartTask(part.name, html, book.root, target=target, first_folio=first_folio, tagged=TAGGED)
 
 
 def _overlay_task(book: Book, placed: list[join.PlacedPart], work: Path) -> PartTask:
