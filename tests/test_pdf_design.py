@@ -254,6 +254,26 @@ Second paragraph.
 """
 
 
+def test_index_words_are_found_on_their_page_without_their_marks(built, tmp_path):
+    """Print lays a part out without the index-mark spans and finds each word's page from its place
+    in the text: here a word near the end of a paragraph that runs over two pages."""
+    from anthology.render import index_places, part_layout
+    from anthology.render.pagelist import counted
+
+    filler = "Words that fill the page of the small book, line after line. " * 60
+    body = (f'<p><span id="t-p1" class="para-anchor"></span>{filler}</p>'
+            f'<p><span id="t-p2" class="para-anchor"></span>{filler} The <span id="ix-zanzibar-1" '
+            f'class="index-mark">Zanzibar</span> question ends it.</p>')
+    html = f'{PART_HEAD}<section id="t" class="level1 text"><h1>T</h1>{body}</section></body></html>'
+    stripped, places = index_places.unmark(html)
+    assert "index-mark" not in stripped and "The Zanzibar question" in stripped
+    assert places == {"ix-zanzibar-1": ("t-p2", counted(filler + "The"))}
+    part = part_layout.lay_out(part_layout.PartTask("t", html, built.book.root, target=tmp_path / "t.pdf"))
+    page = part.anchors["ix-zanzibar-1"][0]
+    texts = page_texts(tmp_path / "t.pdf")
+    assert part.pages >= 4 and "Zanzibar" in texts[page] and all("Zanzibar" not in t for t in texts[:page])
+
+
 def test_joined_book_has_one_structure_tree(reader):
     """Tagged PDF survives the join: one Document element over every part's elements, and every
     page's key in the parent tree is its own."""

@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 from .epub_package import EPUB_TYPE, element, local_name, parent_map, x
 
 PARA_ANCHOR = "para-anchor"
+INDEX_MARK = "index-mark"
 UNCOUNTED = {"\u2010", "\u00ad"}
 """WeasyPrint's hyphenation character and the soft hyphen: never counted on either side."""
 GENERATED = ("::before", "::after", "::marker", "::footnote-call", "::footnote-marker")
@@ -47,7 +48,11 @@ def counted(text: str) -> int:
 
 
 def own_anchor(node) -> str | None:
-    """The anchor an element carries itself: a paragraph's leading para-anchor span, or its id."""
+    """The anchor an element carries itself: a paragraph's leading para-anchor span, or its id. An
+    index mark is not an anchor (print lays the text out without them: render/index_places.py),
+    so its words count as its paragraph's on both sides."""
+    if INDEX_MARK in (node.get("class") or "").split():
+        return None
     if len(node) and local_name(node[0].tag) == "span" and PARA_ANCHOR in (node[0].get("class") or "").split():
         return node[0].get("id")
     return node.get("id")
@@ -76,8 +81,9 @@ class PageMark:
     in_text: bool
 
 
-def page_marks(document) -> list[PageMark]:
-    """One PageMark per page of a laid-out `weasyprint.Document` (a part of the book)."""
+def page_marks(document, anchor_starts: list[dict[str, int]] | None = None) -> list[PageMark]:
+    """One PageMark per page of a laid-out `weasyprint.Document` (a part of the book). If given,
+    `anchor_starts` gets, per page, every anchor with text on it → its characters before that page."""
     from weasyprint.formatting_structure import boxes
 
     pages = [page._page_box for page in document.pages]
@@ -88,6 +94,7 @@ def page_marks(document) -> list[PageMark]:
     for root in roots:
         first, in_text = None, False
         lines: list[str] = []
+        starts: dict[str, int] = {}
         if root is not None and id(root.element) not in trees:
             trees[id(root.element)] = parent_map(root.element)
         parents = trees[id(root.element)] if root is not None else {}
@@ -97,6 +104,7 @@ def page_marks(document) -> list[PageMark]:
             if not counted(box.text):
                 continue
             anchor = owner(box.element, parents)
+            starts.setdefault(anchor, seen.get(anchor, 0))
             if first is None:
                 in_text = _in_text(box.element, parents)
                 first = (anchor, seen.get(anchor, 0))
@@ -104,6 +112,8 @@ def page_marks(document) -> list[PageMark]:
                 lines.append(box.text.strip())
             seen[anchor] = seen.get(anchor, 0) + counted(box.text)
         marks.append(PageMark(*(first or (None, 0)), " ".join(lines)[:60], in_text))
+        if anchor_starts is not None:
+            anchor_starts.append(starts)
     return marks
 
 

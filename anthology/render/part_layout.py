@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import footnote_check, parts
+from .index_places import pages_of, unmark
 from .pagelist import PageMark, page_marks
 
 PX_TO_PT = 0.75
@@ -95,6 +96,7 @@ def lay_out(task: PartTask) -> LaidOutPart:
     if task.first_folio is None and parts.Part(task.name, html).prints_page_numbers:
         target, kept_html = None, html  # measured with placeholder numbers, not written
         html = parts.with_page_numbers(html, None)
+    html, index_places = unmark(html)
     if task.first_folio is not None:
         head_end = html.index("</head>")
         html = f"{html[:head_end]}<style>\n{folio_rules(task.first_folio)}</style>\n{html[head_end:]}"
@@ -105,11 +107,17 @@ def lay_out(task: PartTask) -> LaidOutPart:
     warnings += [f"PDF: the text of footnote {note_id} is missing from the PDF" for note_id in report.lost]
     numbers_to_outer_margin(document)
     kinds = _folio_kinds(document, strip=task.first_folio is None)
+    anchor_starts: list[dict[str, int]] = []
+    marks = page_marks(document, anchor_starts)
+    anchors = _anchors(document)
+    top = document.pages[0].height * PX_TO_PT
+    for mark, page in pages_of(index_places, anchor_starts).items():
+        anchors.setdefault(mark, (page, 0.0, top))  # an index link goes to the top of the word's page
     result = LaidOutPart(
         name=task.name, pages=len(document.pages),
-        width_pt=document.pages[0].width * PX_TO_PT, height_pt=document.pages[0].height * PX_TO_PT,
-        anchors=_anchors(document), bookmarks=document.make_bookmark_tree(scale=PX_TO_PT, transform_pages=True),
-        marks=page_marks(document), folio_kinds=kinds, footnotes=report, warnings=warnings,
+        width_pt=document.pages[0].width * PX_TO_PT, height_pt=top,
+        anchors=anchors, bookmarks=document.make_bookmark_tree(scale=PX_TO_PT, transform_pages=True),
+        marks=marks, folio_kinds=kinds, footnotes=report, warnings=warnings,
         target=target, first_folio=task.first_folio, html=kept_html)
     if target is not None:
         document.write_pdf(target, pdf_tags=task.tagged)

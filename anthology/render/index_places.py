@@ -1,0 +1,60 @@
+"""Where the index's words are printed, found from their place in the text instead of by an element
+around each one.
+
+The book's AST marks every indexed word with `<span id="ix-…" class="index-mark">`; the EPUB keeps
+these spans (its index links to them). In print they cost a quarter of a text's layout time (each is
+an inline box WeasyPrint splits lines around), so a part is laid out without them: `unmark` takes
+them out of the part's HTML and notes where each stood as a *place*, the anchor that owns the text
+there and how many of its characters come before it, counted as render/pagelist.py counts the
+print page starts (non-space characters, no generated text, nested anchors and notes apart). After
+layout, `pages_of` finds each place's page: the last page on which its anchor's text had not yet
+passed it, which is the page where the word begins, hyphenated over to the next or not.
+"""
+from __future__ import annotations
+
+import re
+
+import tinyhtml5
+
+from .pagelist import counted, own_anchor
+
+MARK_CLASS = "index-mark"
+MARK = re.compile(r'<span id="(?:ix-[^"]+)" class="index-mark"[^>]*>(.*?)</span>', re.S)
+
+
+def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]]]:
+    """`html` without its index-mark spans (their words kept), and each mark's place: mark id →
+    (owning anchor, characters of that anchor before the mark)."""
+    if f'class="{MARK_CLASS}"' not in html:
+        return html, {}
+    places: dict[str, tuple[str, int]] = {}
+    counts: dict[str, int] = {}
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    body = root.find("body")
+
+    def visit(node, owner: str | None) -> None:
+        here = own_anchor(node) or owner
+        if MARK_CLASS in (node.get("class") or "").split():
+            places[node.get("id")] = (here, counts.get(here, 0))
+        counts[here] = counts.get(here, 0) + counted(node.text or "")
+        for child in node:
+            visit(child, here)
+            counts[here] = counts.get(here, 0) + counted(child.tail or "")
+
+    if body is not None:
+        visit(body, None)
+    stripped = MARK.sub(r"\1", html)
+    if f'class="{MARK_CLASS}"' in stripped:  # a mark inside a mark: leave this part's marks alone
+        return html, {}
+    return stripped, places
+
+
+def pages_of(places: dict[str, tuple[str, int]], anchor_starts: list[dict[str, int]]) -> dict[str, int]:
+    """Each place's page index, from `anchor_starts` (per page: each anchor printed on it → its
+    characters before that page). A place whose anchor is on no page is left out."""
+    pages: dict[str, int] = {}
+    for mark, (anchor, offset) in places.items():
+        found = [p for p, starts in enumerate(anchor_starts) if anchor in starts and starts[anchor] <= offset]
+        if found:
+            pages[mark] = found[-1]
+    return pages
