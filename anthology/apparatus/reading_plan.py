@@ -379,6 +379,11 @@ def plan_for_preface(book, texts, texts_ast: dict | None = None) -> list[Planned
     return resolve(book, tree)
 
 
+def page_range(first: int, last: int) -> str:
+    """A reading's pages as both editions print them: "45–47", or "45" for one page."""
+    return f"{first}–{last}" if last != first else str(first)
+
+
 def fill_print_pages(roots, folios: dict[str, int]) -> int:
     """Write the print pages into the plan's page spans of the EPUB, as the print style sheet
     prints them, for reading systems, which have no print layout to count them in. `roots` are
@@ -394,7 +399,7 @@ def fill_print_pages(roots, folios: dict[str, int]) -> int:
             last = folios.get((node.get("data-last") or "").lstrip("#"), first)
             if first is None:
                 continue
-            pages = f"{first}–{last}" if last != first else str(first)
+            pages = page_range(first, last)
             node.text = f", page{'s' if last != first else ''} {pages}" if "labelled" in classes else pages
             filled += 1
     return filled

@@ -10,7 +10,8 @@ placed (`placements`). Two WeasyPrint 70 faults separate them:
 - **Squeezed orphans.** When exactly `orphans - 1` lines of a paragraph fit at the foot of a page
   that already has notes, WeasyPrint moves the page's last notes to the next page to make room
   for one more line, rather than moving the paragraph's start over. The notes then sit a page
-  after their calls (and a long one leaves half the page empty).
+  after their calls (and a long one leaves half the page empty). render/weasyprint_patch.py
+  turns that behaviour off in the pinned WeasyPrint, so this repair is only the safety net.
 
 The repair changes only the paragraph concerned, so that the fix holds if the pages before it move:
 a squeezed paragraph gets `orphans` one higher than the lines it had on the page (its start then

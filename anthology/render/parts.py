@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..apparatus.reading_plan import page_range
+
 CROSS_PART_SCHEME = "anthology-anchor:"
 PLACEHOLDER_FOLIO = 888
 """Stands for every folio in a first layout of a part that prints page numbers: as wide as the
@@ -73,10 +75,6 @@ def _cross_part_links(body: str) -> str:
     local = set(ID.findall(body))
     return LOCAL_HREF.sub(lambda m: m.group(0) if m.group(1) in local
                           else f'href="{CROSS_PART_SCHEME}{m.group(1)}"', body)
-
-
-def page_range(first: int, last: int) -> str:
-    return f"{first}–{last}" if last != first else str(first)
 
 
 def with_page_numbers(html: str, folios: dict[str, int] | None) -> str:

@@ -116,49 +116,17 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
     layouts = Layouts(pool, PartCache(book, cache), edition)
     work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
     try:
-        frame = print_frame(book, book_ast)
-        head, tail = parts.frame_ends(frame)
-        first_round = [PartTask(part.name, part.html, book.root, target=work / f"{part.name}.pdf", tagged=TAGGED)
-                       for part in parts.split(frame)]
-        first_round += [PartTask(name, None, book.root, target=work / f"{name}.pdf", tagged=TAGGED,
-                                 section=(head, ast_json, tail)) for name, ast_json in sections(book, book_ast)]
-        laid = layouts.run(first_round)
-        measured = [i for i, part in enumerate(laid) if part.html is not None]
-        index_data = apparatus.collect_index(book, book_ast)
-        for _ in range(ROUNDS):
-            placed = join.place(laid)
-            anchors = {name: folio for item in placed for name, folio in item.part.anchor_pages(item.first_folio).items()}
-            second_round = [PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
-                                     target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
-                                     first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured]
-            end = placed[-1].first_folio + placed[-1].part.pages
-            extra = [_overlay_task(book, placed, work)]
-            if index_data:
-                extra.append(_index_task(book, index_data, anchors, end + 1 - end % 2, work))
-            results = layouts.run(second_round + extra)
-            numbered = list(laid)
-            for i, result in zip(measured, results):
-                numbered[i] = replace(result, html=laid[i].html)  # keep the HTML without numbers
-            settled = all(numbered[i].pages == laid[i].pages for i in measured)
-            laid = numbered
-            if settled:
-                break
-        else:
-            edition.warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
-        final = join.place(laid)
-        index_part = results[-1] if index_data else None
-        if index_part is not None:
-            end = final[-1].first_folio + final[-1].part.pages
-            final_with_index = final + join.place([index_part], end)
-        else:
-            final_with_index = final
-        overlay_pages = {item.first_folio - 1 + page for item in final if item.part.first_folio is None
+        laid = layouts.run(_first_round(book, book_ast, work))
+        laid, overlay, index = _second_round(book, book_ast, laid, layouts, work, edition.warnings)
+        book_parts = join.place(laid)
+        with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
+        overlay_pages = {item.first_folio - 1 + page for item in book_parts if item.part.first_folio is None
                          for page, kind in enumerate(item.part.folio_kinds) if kind}
-        edition.pages = join.join(final_with_index, target, overlay=results[len(second_round)].target,
-                                  overlay_pages=overlay_pages, lang=book.language)
-        edition.folios = {name: folio for item in final for name, folio in item.part.anchor_pages(item.first_folio).items()}
-        edition.page_starts = page_starts(_book_marks(final))
-        for item in final_with_index:
+        edition.pages = join.join(with_index, target, overlay=overlay.target, overlay_pages=overlay_pages,
+                                  lang=book.language)
+        edition.folios = _folios(book_parts)
+        edition.page_starts = page_starts(_book_marks(book_parts))
+        for item in with_index:
             edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
             edition.footnotes.placements += item.part.footnotes.placements
             edition.footnotes.layouts += item.part.footnotes.layouts
@@ -166,6 +134,57 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
         return edition
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _first_round(book: Book, book_ast: dict, work: Path) -> list[PartTask]:
+    """The front matter (from the print template) and every level-1 section, as Pandoc will make
+    it in the worker: all laid out and written without folios, or measured if they print page
+    numbers."""
+    frame = print_frame(book, book_ast)
+    head, tail = parts.frame_ends(frame)
+    tasks = [PartTask(part.name, part.html, book.root, target=work / f"{part.name}.pdf", tagged=TAGGED)
+             for part in parts.split(frame)]
+    return tasks + [PartTask(name, None, book.root, target=work / f"{name}.pdf", tagged=TAGGED,
+                             section=(head, ast_json, tail)) for name, ast_json in sections(book, book_ast)]
+
+
+def _second_round(book: Book, book_ast: dict, laid: list[LaidOutPart], layouts: Layouts, work: Path,
+                  warnings: list[str]) -> tuple[list[LaidOutPart], LaidOutPart, LaidOutPart | None]:
+    """The measured parts laid out with their page numbers and folios, the folio overlay and the
+    index, until the measured parts keep their lengths. Returns the book's parts, the overlay and
+    the index (None without one)."""
+    measured = [i for i, part in enumerate(laid) if part.html is not None]
+    index_data = apparatus.collect_index(book, book_ast)
+    for _ in range(ROUNDS):
+        placed = join.place(laid)
+        anchors = _folios(placed)
+        tasks = [PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
+                          target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
+                          first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured]
+        tasks.append(_overlay_task(book, placed, work))
+        if index_data:
+            end = _end(placed)
+            tasks.append(_index_task(book, index_data, anchors, end + 1 - end % 2, work))
+        results = layouts.run(tasks)
+        numbered = list(laid)
+        for i, result in zip(measured, results):
+            numbered[i] = replace(result, html=laid[i].html)  # keep the HTML without numbers
+        settled = all(numbered[i].pages == laid[i].pages for i in measured)
+        laid = numbered
+        if settled:
+            break
+    else:
+        warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
+    return laid, results[len(measured)], results[-1] if index_data else None
+
+
+def _end(placed: list[join.PlacedPart]) -> int:
+    """The folio after the last page of the placed parts."""
+    return placed[-1].first_folio + placed[-1].part.pages
+
+
+def _folios(placed: list[join.PlacedPart]) -> dict[str, int]:
+    return {name: folio for item in placed for name, folio in item.part.anchor_pages(item.first_folio).items()}
 
 
 def _overlay_task(book: Book, placed: list[join.PlacedPart], work: Path) -> PartTask:
