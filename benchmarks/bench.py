@@ -4,10 +4,12 @@
     .venv/bin/python benchmarks/bench.py [--skip-10x]
 
 Scenarios, each in a fresh process on a copy of the project (so the real cache and output/ are
-not touched): a cold build, a no-op rebuild, a rebuild after changing one text, an EPUB-only build,
-and the floor (Pandoc to HTML plus WeasyPrint laying out the whole book as one HTML document, with
-no other work). Then a synthetic 10x corpus (the texts repeated under new ids) to show how time
-grows. Not a test: numbers depend on the machine; quote them, don't assert them.
+not touched): a cold build, a no-op rebuild, a rebuild after a one-word correction in one text, an
+EPUB-only build of the same sources and one after undoing the correction, and the floor (Pandoc
+to HTML plus WeasyPrint laying out the whole book as one HTML document, with no other work). Then a synthetic 10x corpus (the texts repeated under new ids) to show how time
+grows. Peak memory is the build process's and the largest of its child processes' (the layout
+workers, Pandoc). Not a test: numbers depend on the machine (and vary by a second or two from run
+to run on a shared one); quote them, don't assert them.
 """
 from __future__ import annotations
 
@@ -88,7 +90,8 @@ def build(project: Path, only=None) -> dict:
 def show(name: str, r: dict) -> None:
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in r["stages"].items() if k != "total")
     pages = f", {r['pages']} pages" if r.get("pages") else ""
-    workers = f", largest worker {r['worker_peak_mb']:.0f} MB" if r.get("worker_peak_mb") else ""
+    workers = (f", largest child process (a layout worker or Pandoc) {r['worker_peak_mb']:.0f} MB"
+               if r.get("worker_peak_mb") else "")
     print(f"{name:<22} {r['wall']:7.2f} s  peak {r['peak_mb']:6.0f} MB (build process){workers}{pages}\n"
           f"{'':<22} {stages}")
 
