@@ -47,17 +47,19 @@ def missing() -> str | None:
     return None
 
 
-def run_ace(epub: Path, out: Path) -> dict:
-    """Ace's JSON report for `epub` (raises RuntimeError if Ace itself fails)."""
+def run_ace(epub: Path, out: Path, attempts: int = 2) -> dict:
+    """Ace's JSON report for `epub` (raises RuntimeError if Ace itself fails). Ace drives a headless
+    Chromium, which now and then fails to start on a loaded machine: it is given a second try."""
     env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=chromium())
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="anthology-ace-") as tmp:
-        done = subprocess.run([ace_command(), "--silent", "--force", "--outdir", str(out), "--tempdir", tmp,
-                               str(epub)], capture_output=True, text=True, env=env, timeout=600)
     report = out / "report.json"
-    if done.returncode not in (0, 1) or not report.exists():
-        raise RuntimeError(f"Ace failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-1500:]}")
-    return json.loads(report.read_text(encoding="utf-8"))
+    for _ in range(attempts):
+        with tempfile.TemporaryDirectory(prefix="anthology-ace-") as tmp:
+            done = subprocess.run([ace_command(), "--silent", "--force", "--outdir", str(out), "--tempdir", tmp,
+                                   str(epub)], capture_output=True, text=True, env=env, timeout=600)
+        if done.returncode in (0, 1) and report.exists():
+            return json.loads(report.read_text(encoding="utf-8"))
+    raise RuntimeError(f"Ace failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-1500:]}")
 
 
 def violations(report: dict) -> list[str]:
