@@ -138,8 +138,10 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                     entries = pandoc_epub(book, epub_ast)
             page_starts = print_folios = None
             if edition is not None:
-                with progress.stage("lay out and write PDF"):
+                with progress.stage("wait for the PDF"):
                     edition = edition.result()
+                progress.record("PDF, alongside the EPUB", edition.seconds)
+                progress.say(f"  ({len(edition.laid_out)} part layouts made, {edition.from_cache} taken from the cache)")
                 result.warnings.extend(w for w in edition.warnings if w not in result.warnings)
                 result.pages, result.laid_out = edition.pages, edition.laid_out
                 result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")

@@ -42,6 +42,11 @@ class Progress:
         self.memory[name] = peak_memory_mb()
         self.say(f"  {name:<28} {elapsed:6.2f} s")
 
+    def record(self, name: str, seconds: float) -> None:
+        """A stage that ran alongside the others (in another thread or process), timed by itself."""
+        self.timings[name] = seconds
+        self.say(f"  {name:<28} {seconds:6.2f} s")
+
     def say(self, line: str) -> None:
         if self.quiet:
             return

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +51,10 @@ class PrintEdition:
     warnings: list[str] = field(default_factory=list)
     laid_out: list[str] = field(default_factory=list)
     """The parts laid out in this build (the others came from the cache), in order of completion."""
+    from_cache: int = 0
+    """How many parts (and overlays, index) were taken from the cache."""
+    seconds: float = 0.0
+    """From the print HTML to the written PDF."""
 
 
 class PartCache:
@@ -100,6 +105,7 @@ class Layouts:
             cached = self.cache.load(tasks[i])
             if cached is not None:
                 results[i] = cached
+                self.edition.from_cache += 1
             else:
                 pending[i] = self.pool.submit(lay_out, tasks[i])
         for i, future in pending.items():
@@ -112,6 +118,7 @@ class Layouts:
 def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Executor,
                           cache: Cache | None = None) -> PrintEdition:
     """Lay out the book and write its PDF to `target`."""
+    started = time.perf_counter()
     edition = PrintEdition(pages=0, page_starts=[], folios={})
     layouts = Layouts(pool, PartCache(book, cache), edition)
     work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
@@ -131,6 +138,7 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
             edition.footnotes.placements += item.part.footnotes.placements
             edition.footnotes.layouts += item.part.footnotes.layouts
             edition.footnotes.repairs += item.part.footnotes.repairs
+        edition.seconds = time.perf_counter() - started
         return edition
     finally:
         shutil.rmtree(work, ignore_errors=True)
