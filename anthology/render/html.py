@@ -1,4 +1,5 @@
-"""The print HTML: Pandoc's HTML5 of the book, wrapped in the print template for WeasyPrint.
+"""The print HTML: the print template (head and front matter) and Pandoc's HTML5 of each of the
+book's sections, which render/print_edition.py lays out as separate parts.
 
 Footnotes become inline `<span class="footnote">` at the call (a Lua filter), because CSS
 `float: footnote` moves an element from where it stands to the page foot; `--wrap=none` keeps
@@ -139,16 +140,10 @@ def print_typography(html: str) -> str:
     return for_output(html, "pdf")
 
 
-def print_html(book: Book, book_ast: dict) -> str:
-    """The whole book as one HTML document (the print edition lays it out part by part instead:
-    `print_frame` and `section_html`)."""
-    body = section_html(to_json(mark_part_headings(book, book_ast)))
-    return print_frame(book, book_ast, body)
-
-
 def print_frame(book: Book, book_ast: dict, body: str = "") -> str:
     """The print template around `body`: the head (style sheets, metadata) and the front matter
-    (half-title, title page, colophon, contents)."""
+    (half-title, title page, colophon, contents). The book's sections are laid out apart from it
+    (`sections`, `section_html`, render/print_edition.py)."""
     env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("print.html.j2")
     contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]
