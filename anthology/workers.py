@@ -5,7 +5,8 @@ WeasyPrint is pure Python for most of its work, so only processes run it in para
 forked from a server process that has imported the package (not WeasyPrint: the first jobs read
 texts), so each starts in a fraction of a second; `warm_up` then has each load WeasyPrint and the
 book's fonts while the build assembles the book, so that the first layout starts at once.
-With one job (one core, or `--jobs 1`) everything runs in the build's own process.
+With one job (one core, or `--jobs 1`), or where the machine cannot give a process pool its
+shared queues, everything runs in the build's own process.
 """
 from __future__ import annotations
 
@@ -36,12 +37,14 @@ class InProcess(Executor):
 def start_pool(jobs: int | None = None) -> Executor:
     """Worker processes for `jobs` jobs at a time (default: one per core)."""
     jobs = jobs or worker_count()
-    if jobs == 1:
-        pool: Executor = InProcess()
-    else:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool: Executor = InProcess()
+    if jobs > 1:
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        except (OSError, ImportError, ValueError):  # no shared memory for its queues (some containers)
+            jobs = 1
     pool.jobs = jobs
     return pool
 

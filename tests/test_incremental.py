@@ -57,3 +57,21 @@ def test_footnote_patch_applies_to_the_pinned_weasyprint():
     from anthology.render.weasyprint_patch import keep_footnotes_with_their_calls
 
     assert keep_footnotes_with_their_calls()
+
+
+def test_without_worker_processes_the_build_runs_in_its_own_process(monkeypatch):
+    """Where a process pool cannot be made (no shared memory for its queues), or with `--jobs 1`,
+    every job runs at once in the build's process, and its errors reach the caller as a pool's would."""
+    import concurrent.futures
+
+    from anthology import workers
+
+    def no_pool(*args, **kwargs):
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
+    pool = workers.start_pool(4)
+    assert isinstance(pool, workers.InProcess) and pool.jobs == 1
+    assert pool.submit(sum, [1, 2, 3]).result() == 6
+    failed = pool.submit(int, "x")
+    assert isinstance(failed, concurrent.futures.Future) and isinstance(failed.exception(), ValueError)
