@@ -137,6 +137,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                     epub_ast = apparatus.for_epub(book, book_ast, result.warnings)
                     entries = pandoc_epub(book, epub_ast)
             page_starts = print_folios = None
+            layout_key = cache.layout_key(book, ast.to_json(book_ast)) if texts_cache else None
             if edition is not None:
                 with progress.stage("wait for the PDF"):
                     edition = edition.result()
@@ -147,21 +148,19 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                 result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
                 page_starts, print_folios = edition.page_starts, edition.folios
                 if texts_cache:
-                    texts_cache.store("layout", cache.layout_key(book, ast.to_json(book_ast)), (page_starts, print_folios))
+                    texts_cache.store("layout", layout_key, (page_starts, print_folios))
             elif texts_cache:
-                page_starts, print_folios = (texts_cache.load("layout", cache.layout_key(book, ast.to_json(book_ast)))
-                                             or (None, None))
+                page_starts, print_folios = texts_cache.load("layout", layout_key) or (None, None)
                 if page_starts is None:
                     result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
                                            "last laid out; build both (python build.py) to add them")
-            if cover is not None:
-                cover = _cover_or_reason(cover)
     if epub_ast is not None:
         from .render.epub import write_epub
 
         with progress.stage("write EPUB"):
             write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
-                       warnings=result.warnings, entries=entries, print_folios=print_folios, cover=cover)
+                       warnings=result.warnings, entries=entries, print_folios=print_folios,
+                       cover=cover.result if cover is not None else None)
             result.outputs["epub"] = Path(f"{book.output_stem}.epub")
 
 
@@ -177,15 +176,6 @@ def _assemble(book: Book, result: BuildResult, report_data: dict, staging: Stagi
     write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(texts_markdown))
     book_ast["blocks"][:0] = ast.from_markdown(preface)["blocks"]
     return apparatus.apply(book, book_ast, result.warnings)
-
-
-def _cover_or_reason(job):
-    from .render.cover import CoverError
-
-    try:
-        return job.result()
-    except CoverError as exc:
-        return exc
 
 
 def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:

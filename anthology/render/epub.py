@@ -12,6 +12,7 @@ import datetime
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -80,12 +81,12 @@ def pandoc_epub(book: Book, book_ast: dict) -> dict[str, bytes]:
 
 def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,
                warnings: list[str] | None = None, *, entries: dict[str, bytes] | None = None,
-               print_folios: dict[str, int] | None = None, cover: bytes | CoverError | None = None) -> Path:
+               print_folios: dict[str, int] | None = None, cover: Callable[[], bytes] | None = None) -> Path:
     """Write the EPUB. With `page_starts` (from the same build's PDF layout, see
     pagelist.page_starts) the print page numbers are marked and listed; without, none are.
     `entries` is Pandoc's EPUB when it was already made (see `pandoc_epub`); `print_folios` (each
-    anchor's printed page) fills in the reading plan's page numbers; `cover` is the cover image when
-    it was already drawn (`render_cover`), or the reason it could not be."""
+    anchor's printed page) fills in the reading plan's page numbers; `cover` gives the cover image
+    when it is being drawn elsewhere (a worker's `render_cover`)."""
     warnings = warnings if warnings is not None else []
     entries = finish(book, entries if entries is not None else pandoc_epub(book, book_ast), page_starts, warnings,
                      print_folios, cover)
@@ -96,7 +97,7 @@ def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageS
 
 def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] | None,
            warnings: list[str], print_folios: dict[str, int] | None = None,
-           cover: bytes | CoverError | None = None) -> dict[str, bytes]:
+           cover: Callable[[], bytes] | None = None) -> dict[str, bytes]:
     """Everything after Pandoc, on the zip's entries."""
     package = Package(entries["EPUB/content.opf"])
     spine = package.spine_hrefs()
@@ -132,11 +133,9 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
 
 
 def _add_cover(book: Book, entries: dict[str, bytes], package: Package, warnings: list[str],
-               image: bytes | CoverError | None) -> bool:
+               cover: Callable[[], bytes] | None) -> bool:
     try:
-        if isinstance(image, CoverError):
-            raise image
-        image = image or render_cover(book)
+        image = cover() if cover is not None else render_cover(book)
     except CoverError as exc:
         warnings.append(f"EPUB: no cover: {exc}")
         return False

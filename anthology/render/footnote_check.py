@@ -117,11 +117,6 @@ def placements(document: weasyprint.Document, note_ids: list[str]) -> list[NoteP
     return [NotePlacement(n, calls.get(n), bodies.get(n)) for n in note_ids]
 
 
-def missing_footnotes(document: weasyprint.Document, html: str) -> list[str]:
-    """Ids of the notes whose body is printed on no page."""
-    return [p.note_id for p in placements(document, footnote_ids(html)) if p.note_page is None]
-
-
 def _last_paragraph(page) -> tuple[object, int] | None:
     """The element of the last paragraph in the page's text flow and its number of lines there."""
     last = None

@@ -16,9 +16,9 @@ import re
 
 import tinyhtml5
 
+from .pagelist import INDEX_MARK as MARK_CLASS
 from .pagelist import counted, own_anchor
 
-MARK_CLASS = "index-mark"
 MARK = re.compile(r'<span id="(?:ix-[^"]+)" class="index-mark"[^>]*>(.*?)</span>', re.S)
 
 

@@ -25,11 +25,16 @@ class PlacedPart:
     first_folio: int
 
 
+def right_hand(folio: int) -> int:
+    """`folio`, or the next folio if it is a left-hand (even) page: where a part may open."""
+    return folio + 1 - folio % 2
+
+
 def place(parts: list[LaidOutPart], first_folio: int = 1) -> list[PlacedPart]:
     """Give each part its first folio: the next right-hand (odd) page after the part before."""
     placed, folio = [], first_folio
     for part in parts:
-        folio += 1 - folio % 2
+        folio = right_hand(folio)
         placed.append(PlacedPart(part, folio))
         folio += part.pages
     return placed

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import footnote_check, parts
 from .index_places import pages_of, unmark
+from .margin_numbers import numbers_to_outer_margin
 from .pagelist import PageMark, page_marks
 
 PX_TO_PT = 0.75
@@ -87,7 +88,6 @@ def folio_rules(first_folio: int) -> str:
 def lay_out(task: PartTask) -> LaidOutPart:
     """Lay out one part (repairing any footnote not printed on its call's page), move the margin
     paragraph numbers of right-hand pages outwards, and write it if it has a target."""
-    from ..apparatus.anchors import numbers_to_outer_margin
     from .pdf import render
 
     started = time.perf_counter()
@@ -98,8 +98,7 @@ def lay_out(task: PartTask) -> LaidOutPart:
         html = parts.with_page_numbers(html, None)
     html, index_places = unmark(html)
     if task.first_folio is not None:
-        head_end = html.index("</head>")
-        html = f"{html[:head_end]}<style>\n{folio_rules(task.first_folio)}</style>\n{html[head_end:]}"
+        html = parts.with_style(html, folio_rules(task.first_folio))
     warnings: list[str] = []
     report = footnote_check.FootnoteReport()
     document, _, report.placements = footnote_check.repair(lambda source: render(task.root, source, warnings),

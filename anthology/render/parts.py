@@ -54,6 +54,12 @@ def frame_ends(html: str) -> tuple[str, str]:
     return html[:body_open], html[html.rindex("</body>"):]
 
 
+def with_style(html: str, css: str) -> str:
+    """`html` with a style sheet added at the end of its head (after the book's own)."""
+    head_end = html.index("</head>")
+    return f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
+
+
 def part(name: str, head: str, body: str, tail: str) -> Part:
     """A part from its body, between the book's head and tail, its links to other parts rewritten."""
     return Part(name, head + _cross_part_links(body) + "\n" + tail)

@@ -132,7 +132,7 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
         edition.pages = join.join(with_index, target, overlay=overlay.target, overlay_pages=overlay_pages,
                                   lang=book.language)
         edition.folios = _folios(book_parts)
-        edition.page_starts = page_starts(_book_marks(book_parts))
+        edition.page_starts = page_starts(_by_book_page(book_parts, lambda part: part.marks))
         for item in with_index:
             edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
             edition.footnotes.placements += item.part.footnotes.placements
@@ -171,8 +171,7 @@ def _second_round(book: Book, book_ast: dict, laid: list[LaidOutPart], layouts: 
                           first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured]
         tasks.append(_overlay_task(book, placed, work))
         if index_data:
-            end = _end(placed)
-            tasks.append(_index_task(book, index_data, anchors, end + 1 - end % 2, work))
+            tasks.append(_index_task(book, index_data, anchors, join.right_hand(_end(placed)), work))
         results = layouts.run(tasks)
         numbered = list(laid)
         for i, result in zip(measured, results):
@@ -195,29 +194,26 @@ def _folios(placed: list[join.PlacedPart]) -> dict[str, int]:
     return {name: folio for item in placed for name, folio in item.part.anchor_pages(item.first_folio).items()}
 
 
+def _by_book_page(placed: list[join.PlacedPart], per_page) -> list:
+    """`per_page(part)` (a value per page of the part) laid out over the book's pages in order,
+    None for the blank pages between parts."""
+    values: list = []
+    for item in placed:
+        values += [None] * (item.first_folio - 1 - len(values))
+        values += per_page(item.part)
+    return values
+
+
 def _overlay_task(book: Book, placed: list[join.PlacedPart], work: Path) -> PartTask:
     """The folios of the parts written without them, on pages numbered like the book's."""
-    kinds: list[str | None] = []
-    for item in placed:
-        kinds += [None] * (item.first_folio - 1 - len(kinds))
-        own = item.part.first_folio is not None
-        kinds += [None if own else kind for kind in item.part.folio_kinds]
+    kinds = _by_book_page(placed, lambda part: part.folio_kinds if part.first_folio is None
+                          else [None] * part.pages)
     html = folios.overlay_html(kinds, book.language, page_css(book))
     return PartTask("folios", html, book.root, target=work / "folios.pdf", first_folio=1, tagged=False)
 
 
 def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path) -> PartTask:
-    html = apparatus.print_index_html(book, index_data, anchors)
-    head_end = html.index("</head>")
-    html = f"{html[:head_end]}<style>\n{page_css(book)}</style>\n{html[head_end:]}"
+    html = parts.with_style(apparatus.print_index_html(book, index_data, anchors), page_css(book))
     part = parts.split(html)[-1]
     return PartTask("index", part.html, book.root, target=work / "index.pdf", first_folio=first_folio,
                     tagged=TAGGED)
-
-
-def _book_marks(placed: list[join.PlacedPart]):
-    marks = []
-    for item in placed:
-        marks += [None] * (item.first_folio - 1 - len(marks))
-        marks += item.part.marks
-    return marks
