@@ -87,3 +87,14 @@ def mark_back_matter(root: ET.Element) -> dict[str, str]:
             node.set("role", ROLE_FOR_TYPE[ident])
             found[ident] = BACK_MATTER[ident]
     return found
+
+
+def title_from_heading(root: ET.Element, fallback: str) -> None:
+    """Give a chapter document the title of its first heading: Pandoc names each split file's
+    `<title>` after the file ("ch003.xhtml"), which is what a screen reader announces."""
+    head_title = next((e for e in root.iter() if local_name(e.tag) == "title"), None)
+    heading = next((e for e in root.iter() if local_name(e.tag) in ("h1", "h2")), None)
+    if head_title is None:
+        return
+    text = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
+    head_title.text = text or fallback

@@ -119,6 +119,7 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
         for ident, title in a11y.mark_back_matter(root).items():
             back_matter[ident] = (name, title)
         a11y.add_roles(root)
+        a11y.title_from_heading(root, book.meta["title"])
         entries[name] = serialize_xhtml(root)
 
     has_cover = _add_cover(book, entries, package, warnings, cover)
