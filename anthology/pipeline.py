@@ -2,14 +2,16 @@
 apparatus → PDF layout → PDF and EPUB. Data flows one way; each stage only consumes what the
 previous one returned.
 
-Work that can run side by side does: the texts are read in the worker processes
-(anthology/workers.py), each in its own; the print edition's parts are laid out there too
-(render/print_edition.py), while this process writes the EPUB, whose Pandoc run is a process of
-its own."""
+Work that can run side by side does: each text is read, parsed and marked up in the worker
+processes (anthology/workers.py); its print layout starts there as soon as it is ready, while the
+other texts are still being read (render/print_edition.py); and this process writes the EPUB,
+whose Pandoc run is a process of its own, while the rest of the print edition is laid out."""
 from __future__ import annotations
 
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from .model import Document
 from .outputs import Staging, write_text
 from .progress import Progress
 from .sources import read as read_source
+from .workers import READING, start_pool, warm_up
 
 
 @dataclass
@@ -101,34 +104,26 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
 def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress,
                 texts_cache: Cache | None, jobs: int | None) -> None:
     from .render.cover import render_cover
-    from .workers import start_pool, warm_up
 
-    # The worker processes start now, so that their imports overlap with reading the texts.
-    with start_pool(jobs) as pool:
-        with progress.stage("read and clean texts"):
-            documents = _read_texts(book, pool, texts_cache)
-            for entry, (doc, warnings) in zip(book.texts, documents):
-                result.warnings.extend(warnings)
-                result.texts.append(AssembledText(entry, doc))
-            for item in result.texts:
-                write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
-            report_data = report.write_reports(book, result.texts, staging)
-        # While this process assembles the book, the workers load WeasyPrint and draw the cover.
+    with start_pool(jobs) as pool, ExitStack() as stack:
+        print_layout = None
         if only in (None, "pdf"):
-            warm_up(pool, book.root)
-        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
+            from .render.print_edition import PrintLayout
 
-        with progress.stage("assemble"):
-            book_ast = _assemble(book, result, report_data, staging, pool.jobs)
+            print_layout = stack.enter_context(PrintLayout(book, pool, texts_cache))
+        # Each text is read, parsed and marked up in a worker; as soon as one is, its print
+        # layout starts, while the others are still being read.
+        book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress,
+                                   after_submitting=lambda: _warm(pool, book, only),
+                                   when_ready=print_layout.start if print_layout else None)
+        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
         with ThreadPoolExecutor(max_workers=1) as thread:
             edition = None
-            if only in (None, "pdf"):
+            if print_layout is not None:
                 # The parts are laid out in the worker processes while this one makes the EPUB.
-                from .render.print_edition import lay_out_print_edition
-
                 pdf_target = staging.path(f"{book.output_stem}.pdf")
-                edition = thread.submit(lay_out_print_edition, book, book_ast, pdf_target, pool, texts_cache)
+                edition = thread.submit(print_layout.finish, book_ast, pdf_target)
             epub_ast = entries = None
             if only in (None, "epub"):
                 from .render.epub import pandoc_epub
@@ -164,18 +159,68 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             result.outputs["epub"] = Path(f"{book.output_stem}.epub")
 
 
-def _assemble(book: Book, result: BuildResult, report_data: dict, staging: Staging, jobs: int) -> dict:
-    """The book's AST with the apparatus: the preface, then the texts, each parsed by a Pandoc
-    process of its own (a text's Markdown stands alone); the preface's reading plan is measured on
-    the parsed texts. `output/clean/book.md` is the whole book's Markdown, for the editor."""
-    texts_markdown = [text_markdown(book, item) for item in result.texts]
-    with ThreadPoolExecutor(max_workers=jobs) as threads:
-        parsed = list(threads.map(ast.from_markdown, texts_markdown))
-    book_ast = {**parsed[0], "blocks": [block for tree in parsed for block in tree["blocks"]]}
-    preface = apparatus.preface_markdown(book, result.texts, report_data, texts_ast=book_ast)
-    write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(texts_markdown))
+def _texts_and_book(book: Book, result: BuildResult, pool, staging: Staging, texts_cache: Cache | None,
+                    progress: Progress, after_submitting=None, when_ready=None) -> dict:
+    """Every text prepared (into `result`), the cleaned texts and the cleaning report written, and
+    the book's AST assembled."""
+    with progress.stage("read, clean and mark up texts"):
+        prepared = _prepare_texts(book, pool, texts_cache, after_submitting, when_ready)
+        for entry, item in zip(book.texts, prepared):
+            result.warnings.extend(item.read_warnings)
+            result.texts.append(AssembledText(entry, item.document))
+        for item in prepared:
+            result.warnings.extend(item.warnings)
+    with progress.stage("assemble"):
+        for item in result.texts:
+            write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
+        report_data = report.write_reports(book, result.texts, staging)
+        return _assemble(book, result, prepared, report_data, staging)
+
+
+def assembled_book(manifest: Path, jobs: int | None = None) -> tuple[Book, dict]:
+    """The book and its AST as a build assembles them (texts read before are taken from the
+    cache), with nothing written to output/: for tools, and the benchmark's floor."""
+    book = load_book(manifest)
+    with start_pool(jobs) as pool, tempfile.TemporaryDirectory() as scratch:
+        staging = Staging(Path(scratch))
+        return book, _texts_and_book(book, BuildResult(book=book, texts=[]), pool, staging, Cache(book.root),
+                                     Progress(quiet=True))
+
+
+def _warm(pool, book: Book, only: str | None) -> None:
+    """While the texts are read, the workers that are free load WeasyPrint and the fonts."""
+    if only in (None, "pdf"):
+        warm_up(pool, book.root)
+
+
+def _assemble(book: Book, result: BuildResult, prepared: list[PreparedText], report_data: dict,
+              staging: Staging) -> dict:
+    """The book's AST: the preface, then the texts as the workers made them, then the book steps
+    of the apparatus (the glossary as back matter, the checks). The preface's reading plan is
+    measured on the texts. `output/clean/book.md` is the whole book's Markdown, for the editor."""
+    from .apparatus.reading_plan import plan_for_preface
+
+    book_ast = {**prepared[0].tree, "blocks": [block for item in prepared for block in item.tree["blocks"]]}
+    plan = plan_for_preface(book, result.texts, book_ast)
+    preface = apparatus.preface_markdown(book, result.texts, report_data, plan=plan)
+    write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(item.markdown for item in prepared))
     book_ast["blocks"][:0] = ast.from_markdown(preface)["blocks"]
-    return apparatus.apply(book, book_ast, result.warnings)
+    facts = apparatus.sum_facts([item.facts for item in prepared])
+    facts["reading-plan"] = plan
+    return apparatus.finish_book(book, book_ast, result.warnings, facts)
+
+
+@dataclass
+class PreparedText:
+    """One text as a worker hands it back: the cleaned document (and the warnings of reading it),
+    its Markdown for the book, and its part of the book's AST with the apparatus's text steps
+    done (their warnings, and the facts they counted for the book steps)."""
+    document: Document
+    read_warnings: list[str]
+    markdown: str
+    tree: dict
+    warnings: list[str]
+    facts: dict
 
 
 def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:
@@ -184,17 +229,37 @@ def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:
     return read_text(book, entry, warnings), warnings
 
 
-def _read_texts(book: Book, pool, texts_cache: Cache | None) -> list[tuple[Document, list[str]]]:
-    """Every text read and cleaned, from the cache or in the worker processes (the longest first)."""
+def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[str]] | None = None) -> PreparedText:
+    """A text read (unless `read` gives it, from the cache), parsed by Pandoc and marked up by the
+    apparatus's text steps: all the work on one text that does not need the others."""
+    document, read_warnings = read if read is not None else read_text_job(book, entry)
+    markdown = text_markdown(book, AssembledText(entry, document))
+    tree = ast.from_markdown(markdown)
+    warnings: list[str] = []
+    facts = apparatus.apply_to_text(book, tree, warnings)
+    return PreparedText(document, read_warnings, markdown, tree, warnings, facts)
+
+
+def _prepare_texts(book: Book, pool, texts_cache: Cache | None, after_submitting=None,
+                   when_ready=None) -> list[PreparedText]:
+    """Every text prepared in the worker processes, the longest to read first (a text read before
+    is taken from the cache and only parsed and marked up, after those to read). `when_ready(tree)` is called with each
+    text's AST as soon as it is done."""
     keys = [cache.text_key(book, entry) if texts_cache else None for entry in book.texts]
     found = [texts_cache.load("texts", key) if texts_cache else None for key in keys]
-    order = sorted((i for i, hit in enumerate(found) if hit is None), key=lambda i: -book.texts[i].file.stat().st_size)
-    jobs = {i: pool.submit(read_text_job, book, book.texts[i]) for i in order}
-    for i, job in jobs.items():
-        found[i] = job.result()
-        if texts_cache:
-            texts_cache.store("texts", keys[i], found[i])
-    return found
+    jobs = {pool.submit_ranked((READING, found[i] is not None, -book.texts[i].file.stat().st_size),
+                               prepare_text_job, book, book.texts[i], found[i]): i for i in range(len(book.texts))}
+    if after_submitting:
+        after_submitting()
+    prepared: list[PreparedText | None] = [None] * len(book.texts)
+    for job in as_completed(jobs):
+        i = jobs[job]
+        prepared[i] = job.result()
+        if texts_cache and found[i] is None:
+            texts_cache.store("texts", keys[i], (prepared[i].document, prepared[i].read_warnings))
+        if when_ready:
+            when_ready(prepared[i].tree)
+    return prepared
 
 
 def clean_one(manifest: Path, text_id: str) -> str:

@@ -258,10 +258,13 @@ def test_every_occurrence_is_marked_once_with_unique_numbered_ids(marked):
     marks = spans(tree, "index-mark")
     ids = [m["c"][0][0] for m in marks]
     assert len(ids) == len(set(ids))
-    assert [i for i in ids if i.startswith("ix-stalin-")] == [f"ix-stalin-{n}" for n in range(1, 7)]
+    # numbered per heading within each text, so that one text's marks never depend on another's
+    assert [i for i in ids if i.startswith("ix-stalin-")] == [f"ix-stalin-one-{n}" for n in range(1, 6)] + [
+        "ix-stalin-two-1"]
+    assert index.mark_heading("ix-stalin-two-1", "two") == "stalin"
     texts = {m["c"][0][0]: inline_text(m["c"][1]) for m in marks}
-    assert texts["ix-plans-1"] == "first five-year plan"  # the longest form wins
-    assert texts["ix-plans-2"] == "five-year plan"  # in the note
+    assert texts["ix-plans-one-1"] == "first five-year plan"  # the longest form wins
+    assert texts["ix-plans-one-2"] == "five-year plan"  # in the note
     sub = next(m for m in marks if inline_text(m["c"][1]) == "general secretary")
     assert ["data-sub", "0"] in sub["c"][0][2]
     # never in headings or the opener; "Moscow 1977" in a note is a place of publication
@@ -273,10 +276,10 @@ def test_every_occurrence_is_marked_once_with_unique_numbered_ids(marked):
 def test_locators_name_text_section_and_paragraph_or_note(marked):
     book, tree, _ = marked
     where = {m.id: m.locator.label for m in index.index_marks(book, tree)}
-    assert where["ix-stalin-1"] == "One, ¶1"
-    assert where["ix-stalin-2"] == "One, ch. 2 §1, ¶2"
-    assert where["ix-stalin-5"] == "One, ch. 2 §1, n. 1"
-    assert where["ix-stalin-6"] == "Two, pt I §1.1, ¶1"
+    assert where["ix-stalin-one-1"] == "One, ¶1"
+    assert where["ix-stalin-one-2"] == "One, ch. 2 §1, ¶2"
+    assert where["ix-stalin-one-5"] == "One, ch. 2 §1, n. 1"
+    assert where["ix-stalin-two-1"] == "Two, pt I §1.1, ¶1"
 
 
 @pytest.mark.parametrize("heading, label", [
@@ -344,13 +347,13 @@ def test_print_index_html_from_template(marked):
     book, tree, _ = marked
     data = index.collect_index(book, tree)
     pages = {m.id: 10 for m in data.marks}
-    pages.update({"ix-stalin-1": 3, "ix-stalin-5": 4, "ix-stalin-6": 5, "ix-plans-2": 11})
+    pages.update({"ix-stalin-one-1": 3, "ix-stalin-one-5": 4, "ix-stalin-two-1": 5, "ix-plans-one-2": 11})
     parsed = _Entries(index_pages.print_index_html(book, data, pages))
     assert parsed.text("index-stalin") == "Stalin, Joseph 3–5, 10; see also Five-year plans as general secretary 10"
     assert parsed.text("index-plans") == "Five-year plans 10–11"
     assert parsed.text("index-gosplan") == "Gosplan, see Five-year plans"
-    at = parsed.hrefs.index("#ix-stalin-1")  # 3–5 links to its first mark, 10 to the first mark on 10
-    assert parsed.hrefs[at:at + 2] == ["#ix-stalin-1", "#ix-stalin-2"]
+    at = parsed.hrefs.index("#ix-stalin-one-1")  # 3–5 links to its first mark, 10 to the first mark on 10
+    assert parsed.hrefs[at:at + 2] == ["#ix-stalin-one-1", "#ix-stalin-one-2"]
 
 
 # ------------------------------------------------------------------ notes
@@ -567,7 +570,9 @@ def test_epub_index_links_land_on_the_term(book_epub):
     assert len(locators_) > 1000
     for a in locators_:
         target = by_id[a.get("href").split("#")[1]]
-        heading = headings[target.get("id")[len("ix-"):].rsplit("-", 1)[0]]
+        mark = target.get("id")
+        text_id = next(t for t in _text_ids(book_epub) if mark.rsplit("-", 1)[0].endswith(f"-{t}"))
+        heading = headings[index.mark_heading(mark, text_id)]
         forms = heading.variants + [v for _, vs in heading.subs for v in vs]
         assert _forms(forms).fullmatch("".join(target.itertext()).replace("’", "'").replace("\u00a0", " ")), a.get("href")
 

@@ -1,10 +1,14 @@
 """The apparatus: marks added to the book's AST that both outputs share, and the parts only one
 output has.
 
-Each step is a function `(book, ast, warnings) -> None` that edits the AST in place. `STEPS` run
-once per build on the shared AST, in order: heading ids and paragraph anchors first (everything
-else points at them), then note labels, glossary links (and the glossary as back matter), then
-index marks (after the glossary, so a mark can sit inside a glossary link but never the reverse).
+`TEXT_STEPS` edit one text's AST in place, in order: heading ids and paragraph anchors first
+(everything else points at them), then note labels, glossary links, then index marks (after the
+glossary, so a mark can sit inside a glossary link but never the reverse). They look at nothing
+outside the text, so the build runs them on each text by itself, in a worker process, as soon as
+the text is read (`apply_to_text`); what the book needs to know of a text they count in `facts`
+(how often each glossary term and index heading occurs). `BOOK_STEPS` then run once on the whole
+book's AST with the facts summed over its texts (`finish_book`): the reading plan checked, the
+glossary checked and added as back matter, the index checked.
 
 `EPUB_STEPS` run on a copy of that AST for the EPUB only (`for_epub`): the sources behind "Ibid.",
 notes written as pop-up asides with back-links, and the index section with links to the marks.
@@ -14,22 +18,51 @@ from __future__ import annotations
 
 from ..ast import copy_tree
 from ..manifest import Book
+from collections import Counter
+
 from .anchors import number_paragraphs, prefix_heading_ids
-from .glossary import apply_glossary
-from .index import collect_index, mark_index
+from .glossary import finish_glossary, link_glossary
+from .index import check_index, collect_index, mark_index
 from .index_pages import add_epub_index, print_index_html
 from .notes import epub_notes, expand_ibid, label_notes
 from .preface import preface_markdown
+from .reading_plan import check_reading_plan
 
-STEPS = [prefix_heading_ids, number_paragraphs, label_notes, apply_glossary, mark_index]
+TEXT_STEPS = [prefix_heading_ids, number_paragraphs, label_notes, link_glossary, mark_index]
+"""Each `(book, ast, warnings, facts)`; a step that counts nothing ignores `facts`."""
+BOOK_STEPS = [check_reading_plan, finish_glossary, check_index]
 EPUB_STEPS = [expand_ibid, add_epub_index, epub_notes]
 
-__all__ = ["STEPS", "EPUB_STEPS", "apply", "for_epub", "collect_index", "print_index_html", "preface_markdown"]
+__all__ = ["TEXT_STEPS", "BOOK_STEPS", "EPUB_STEPS", "apply", "apply_to_text", "finish_book", "sum_facts",
+           "for_epub", "collect_index", "print_index_html", "preface_markdown"]
 
 
 def apply(book: Book, ast: dict, warnings: list[str]) -> dict:
-    for step in STEPS:
-        step(book, ast, warnings)
+    """The whole apparatus on a whole book's AST at once."""
+    return finish_book(book, ast, warnings, apply_to_text(book, ast, warnings))
+
+
+def apply_to_text(book: Book, ast: dict, warnings: list[str]) -> dict:
+    """The text steps on `ast` (one text, or several); returns their facts."""
+    facts: dict = {}
+    for step in TEXT_STEPS:
+        step(book, ast, warnings, facts)
+    return facts
+
+
+def sum_facts(facts: list[dict]) -> dict:
+    """The facts of several texts as one: each count summed."""
+    total: dict = {}
+    for one in facts:
+        for key, counts in one.items():
+            total[key] = total.get(key, Counter()) + counts
+    return total
+
+
+def finish_book(book: Book, ast: dict, warnings: list[str], facts: dict) -> dict:
+    """The book steps, on the whole book's AST, with the texts' facts summed."""
+    for step in BOOK_STEPS:
+        step(book, ast, warnings, facts)
     return ast
 
 

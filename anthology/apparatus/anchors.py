@@ -15,7 +15,7 @@ document, so the paragraph's text, and every character count that maps print pag
 is the same in both outputs.
 
 When the manifest has a reading plan, the last paragraph of each reading also gets an empty
-anchor at its end (`reading_plan.mark_reading_ends`), where the plan's page ranges stop.
+anchor at its end (`reading_plan.mark_text_reading_ends`), where the plan's page ranges stop.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def prefix_heading_ids(book, tree: dict, warnings: list[str]) -> None:
+def prefix_heading_ids(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
     seen = set()
     for text_id, blocks in pandoc_ast.texts(tree):
         for block in blocks:
@@ -47,13 +47,12 @@ def paragraph_anchor(text_id: str, number: int) -> str:
     return f"{text_id}-p{number}"
 
 
-def number_paragraphs(book, tree: dict, warnings: list[str]) -> None:
+def number_paragraphs(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
     """Anchor (and number) every body paragraph; then mark where the plan's readings end."""
     number_paragraphs_only(book, tree)
-    if getattr(book, "meetings", None):
-        from .reading_plan import mark_reading_ends
+    from .reading_plan import mark_text_reading_ends
 
-        mark_reading_ends(book, tree, warnings)
+    mark_text_reading_ends(book, tree)
 
 
 def number_paragraphs_only(book, tree: dict) -> None:

@@ -106,15 +106,6 @@ def link_first_uses(text_blocks: list, match: TermMatcher, terms_by_id: dict[str
     return linked
 
 
-def occurrences(tree: dict, match: TermMatcher) -> Counter:
-    """How often each term occurs anywhere in the texts (headings and notes included)."""
-    counts: Counter = Counter()
-    for _, blocks in pandoc_ast.texts(tree):
-        text = plain_text(blocks)
-        counts.update(m.key for m in match.search_text(text))
-    return counts
-
-
 def plain_text(blocks: list, notes: bool = True) -> str:
     """The words of a text, one block per line (so no match runs across blocks); with its notes
     unless `notes` is false."""
@@ -185,8 +176,13 @@ def candidate_terms(text: str, match: TermMatcher, limit: int = CANDIDATES_SHOWN
     """Frequent terms in `text` that no glossary form covers: capitalised runs of words ("Red
     Army") and words that are rare in English but frequent here ("kolkhozes"). Personal names
     are not filtered out; they belong in the index, and an editor skips them at a glance."""
-    from wordfreq import zipf_frequency
+    return frequent_candidates(candidate_counts(text, match), limit)
 
+
+def candidate_counts(text: str, match: TermMatcher) -> Counter:
+    """How often each possible term occurs in `text`: capitalised runs (two words or more) and
+    lower-case words, where no glossary form covers them. Counted text by text, summed over the
+    book, then filtered by `frequent_candidates`."""
     covered = bytearray(len(text))
     for m in match.search_text(text):
         covered[m.start:m.end] = b"\x01" * (m.end - m.start)
@@ -194,44 +190,71 @@ def candidate_terms(text: str, match: TermMatcher, limit: int = CANDIDATES_SHOWN
     def is_covered(start: int, end: int) -> bool:
         return all(covered[start:end])
 
-    names: Counter = Counter()
+    counts: Counter = Counter()
     for m in _CAPITALISED_RUN.finditer(text):
         words = m.group().split()
         while words and words[0] in _STOP:
             words.pop(0)
         if len(words) >= 2 and not is_covered(m.end() - len(" ".join(words)), m.end()):
-            names[" ".join(words)] += 1
-    rare: Counter = Counter()
+            counts[" ".join(words)] += 1
     for m in _WORD.finditer(text):
         word = m.group()
         if word.islower() and len(word) > 3 and not is_covered(m.start(), m.end()):
-            rare[word] += 1
-    scored = [(n, c) for n, c in names.items() if c >= FREQUENT_ENOUGH]
-    scored += [(w, c) for w, c in rare.items() if c >= FREQUENT_ENOUGH and zipf_frequency(w, "en") < RARE_IN_ENGLISH]
+            counts[word] += 1
+    return counts
+
+
+def frequent_candidates(counts: Counter, limit: int = CANDIDATES_SHOWN) -> list[tuple[str, int]]:
+    """The candidates frequent enough to show: names (more than one word) as they are, single
+    words only if they are rare in English."""
+    from wordfreq import zipf_frequency
+
+    scored = [(term, n) for term, n in counts.items() if n >= FREQUENT_ENOUGH
+              and (" " in term or zipf_frequency(term, "en") < RARE_IN_ENGLISH)]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:limit]
 
 
 def apply_glossary(book, tree: dict, warnings: list[str]) -> None:
-    """The glossary step: link first uses, check the glossary, add it as back matter."""
+    """The glossary for the whole book at once: `link_glossary`, then `finish_glossary`."""
+    facts: dict = {}
+    link_glossary(book, tree, warnings, facts)
+    finish_glossary(book, tree, warnings, facts)
+
+
+def link_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:
+    """The glossary's text step: link first uses; count in `facts` each term's uses
+    ("glossary") and the words and names that could be terms ("glossary-candidates")."""
+    terms = glossary_for(book)
+    if not terms:
+        return
+    by_id = {t.id: t for t in terms}
+    match = matcher(terms)
+    uses, candidates = Counter(), Counter()
+    for _, blocks in pandoc_ast.texts(tree):
+        link_first_uses(blocks, match, by_id)
+        uses.update(m.key for m in match.search_text(plain_text(blocks)))
+        # Candidates come from the running text only: the notes are mostly citations ("VI Lenin CW Vol").
+        candidates += candidate_counts(plain_text(blocks, notes=False), match)
+    facts["glossary"] = facts.get("glossary", Counter()) + uses
+    facts["glossary-candidates"] = facts.get("glossary-candidates", Counter()) + candidates
+
+
+def finish_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:
+    """The glossary's book step: check the glossary against the whole book's counts, and add it
+    as back matter."""
     terms = glossary_for(book)
     if terms is None:
         return
     if not terms:
         warnings.append("glossary: the glossary file has no entries")
         return
-    by_id = {t.id: t for t in terms}
-    match = matcher(terms)
-    for _, blocks in pandoc_ast.texts(tree):
-        link_first_uses(blocks, match, by_id)
-    counts = occurrences(tree, match)
+    uses = facts.get("glossary") or Counter()
     for term in terms:
-        if not counts[term.id]:
+        if not uses[term.id]:
             warnings.append(f"glossary: {term.term!r} (id {term.id}) occurs in no text; "
                             f"check its variants ({', '.join(term.variants)}) or remove the entry")
-    # Candidates come from the running text only: the notes are mostly citations ("VI Lenin CW Vol").
-    text = "\n".join(plain_text(blocks, notes=False) for _, blocks in pandoc_ast.texts(tree))
-    candidates = candidate_terms(text, match)
+    candidates = frequent_candidates(facts.get("glossary-candidates") or Counter())
     if candidates:
         warnings.append("glossary: frequent terms with no entry (add an entry or a variant if a newcomer needs "
                         "them): " + ", ".join(f"{name} ({n})" for name, n in candidates))

@@ -2,8 +2,9 @@
 
 Marking (`mark_index`, shared by both outputs): every occurrence of a heading's variants in the
 texts' running text and notes (never in headings or openers) becomes
-`<span id="ix-ID-N" class="index-mark">`, numbered per heading in reading order; an occurrence of a
-sub-entry's variants carries `data-sub="K"` as well. The longest form wins where forms overlap, so
+`<span id="ix-ID-TEXT-N" class="index-mark">`, numbered per heading and text in reading order (so
+each text is marked by itself, and an edit to one text changes no other text's marks); an
+occurrence of a sub-entry's variants carries `data-sub="K"` as well. The longest form wins where forms overlap, so
 "first five-year plan" is indexed once, under the most specific heading.
 
 The index pages themselves (the EPUB's section and the print index) are in `index_pages`.
@@ -11,7 +12,7 @@ The index pages themselves (the EPUB's section and the print index) are in `inde
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .. import ast as pandoc_ast
@@ -106,8 +107,13 @@ def matcher(headings: list[Heading]) -> TermMatcher:
     return TermMatcher(forms)
 
 
-def mark_id(heading_id: str, number: int) -> str:
-    return f"ix-{heading_id}-{number}"
+def mark_id(heading_id: str, text_id: str, number: int) -> str:
+    return f"ix-{heading_id}-{text_id}-{number}"
+
+
+def mark_heading(mark: str, text_id: str) -> str:
+    """The heading id in the id of a mark in the text `text_id`."""
+    return mark[len("ix-"):].rsplit("-", 1)[0].removesuffix(f"-{text_id}")
 
 
 def _enter(node: dict) -> bool:
@@ -124,11 +130,11 @@ def _enter(node: dict) -> bool:
 _PUBLISHED_AT = re.compile(r"^,?\s+(1[5-9]\d\d|20\d\d|nd)\b")
 
 
-def mark_text(text_id: str, blocks: list, match: TermMatcher, counters: dict[str, int],
-              places: frozenset[str] = frozenset()) -> None:
+def mark_text(text_id: str, blocks: list, match: TermMatcher, places: frozenset[str] = frozenset()) -> Counter:
     """Mark every occurrence in one text's running text and notes (but not a place named as
-    where a cited book was published)."""
+    where a cited book was published); returns how many marks each heading got."""
     in_note = [False]
+    counters: Counter = Counter()
 
     def wrap(found, nodes):
         heading, sub = found.key
@@ -136,7 +142,7 @@ def mark_text(text_id: str, blocks: list, match: TermMatcher, counters: dict[str
             return None
         counters[heading] += 1
         attributes = [["data-sub", str(sub)]] if sub is not None else []
-        return span(mark_id(heading, counters[heading]), ["index-mark"], nodes, attributes)
+        return span(mark_id(heading, text_id, counters[heading]), ["index-mark"], nodes, attributes)
 
     def on_note(note):
         in_note[0] = True
@@ -156,20 +162,32 @@ def mark_text(text_id: str, blocks: list, match: TermMatcher, counters: dict[str
                     visit(child)
 
     visit(blocks)
+    return counters
 
 
-def mark_index(book, tree: dict, warnings: list[str]) -> None:
-    """The index step: mark every occurrence, and warn about headings that mark nothing."""
+def mark_index(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
+    """The index step, text by text: mark every occurrence, counted in `facts["index"]`. Without
+    `facts` (the whole book at once), also `check_index`."""
     headings = index_for(book)
     if not headings:
         return
     match = matcher(headings)
-    counters: dict[str, int] = defaultdict(int)
+    counts = Counter()
     places = frozenset(h.id for h in headings if h.kind == "place")
     for text_id, blocks in pandoc_ast.texts(tree):
-        mark_text(text_id, blocks, match, counters, places)
-    for h in headings:
-        if not h.see and not counters[h.id]:
+        counts += mark_text(text_id, blocks, match, places)
+    if facts is None:
+        check_index(book, tree, warnings, {"index": counts})
+    else:
+        facts["index"] = facts.get("index", Counter()) + counts
+
+
+def check_index(book, tree: dict, warnings: list[str], facts: dict) -> None:
+    """The book step: warn about headings that mark nothing in any text."""
+    headings = index_for(book)
+    counts = facts.get("index") or Counter()
+    for h in headings or ():
+        if not h.see and not counts[h.id]:
             warnings.append(f"index: {h.heading!r} (id {h.id}) occurs in no text; check its variants")
 
 
@@ -191,7 +209,7 @@ def index_marks(book, tree: dict) -> list[Mark]:
                     tracker.paragraph(node["c"][0][0])
                 if kind == "Span" and has_class(node, "index-mark"):
                     ident, _, attributes = node["c"][0]
-                    heading = ident[len("ix-"):].rsplit("-", 1)[0]
+                    heading = mark_heading(ident, text_id)
                     sub = dict(attributes).get("data-sub")
                     marks.append(Mark(ident, heading, int(sub) if sub is not None else None, tracker.locator(note)))
                 if kind == "Note":

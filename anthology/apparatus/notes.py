@@ -52,7 +52,7 @@ def notes_in(node) -> list[dict]:
     return pandoc_ast.find_nodes(node, lambda n: n["t"] == "Note")
 
 
-def label_notes(book, tree: dict, warnings: list[str]) -> None:
+def label_notes(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
     from .. import ast as pandoc_ast
 
     for _, blocks in pandoc_ast.texts(tree):

@@ -85,12 +85,13 @@ def text_rows(book, texts, report: dict) -> list[dict]:
     return rows
 
 
-def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None) -> str:
+def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None, plan=None) -> str:
     """The preface as Pandoc Markdown: a level-1 section `# Preface {#preface}` to go before the
     first text (and after it the reading plan's page, `# Reading plan {#reading-plan}`, if the
     manifest has one). `texts` are the pipeline's AssembledText items; `report` is
-    `anthology.report.report_data(book, texts)`; `texts_ast` the texts as parsed for the book, if
-    the caller has them (else the reading plan parses them again)."""
+    `anthology.report.report_data(book, texts)`; `plan` the reading plan if the caller has
+    measured it, else it is measured on `texts_ast` (the texts as the book has them, if the
+    caller has them; else parsed again)."""
     from ..assemble import template_environment
     from .reading_plan import plan_for_preface
 
@@ -119,7 +120,7 @@ def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None) -
         "typography": sum(r["typography"] for r in rows),
         "words_removed": sum(r["words_removed"] for r in rows),
     }
-    plan = plan_for_preface(book, texts, texts_ast)
+    plan = plan if plan is not None else plan_for_preface(book, texts, texts_ast)
     figures = dict(book=book.meta, texts=rows, total=total, words_per_minute=READING_WORDS_PER_MINUTE,
                    plan=plan, paragraph_numbers=getattr(book, "paragraph_numbers", False))
     preface = env.get_template(TEMPLATE).render(**figures)

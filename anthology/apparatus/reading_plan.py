@@ -346,10 +346,47 @@ def long_meetings(plan: list[PlannedMeeting], factor: float = LONG_MEETING_FACTO
 def mark_reading_ends(book, tree: dict, warnings: list[str]) -> list[PlannedMeeting]:
     """Put an empty `<span id="<text-id>-p<N>-end" class="reading-end">` at the end of the last
     paragraph of every reading (the plan's pages run to where it is printed), and warn about
-    meetings that are far longer than the others."""
+    meetings that are far longer than the others. For the whole book at once; the build marks
+    each text by itself (`mark_text_reading_ends`) and checks the plan after (`check_reading_plan`)."""
     plan = resolve(book, tree)
-    ends = {part.end for meeting in plan for part in meeting.parts}
+    _mark_ends(tree, {part.end for meeting in plan for part in meeting.parts})
+    warnings.extend(long_meetings(plan))
+    return plan
 
+
+def mark_text_reading_ends(book, tree: dict) -> None:
+    """`mark_reading_ends` for the readings that fall in `tree`'s texts (one text, marked on its
+    own while the others are still being read). Readings of other texts, and wrong ones, are
+    `resolve`'s to report, on the whole book."""
+    if getattr(book, "meetings", None):
+        _mark_ends(tree, reading_ends(book, tree))
+
+
+def reading_ends(book, tree: dict) -> set[str]:
+    """The end anchors of the readings found in `tree`, as `resolve` would give them."""
+    texts = {text_id: segments(blocks, text_id) for text_id, blocks in pandoc_ast.texts(tree)}
+    where = {seg.ident: (text_id, k) for text_id, segs in texts.items() for k, seg in enumerate(segs)}
+    ends = set()
+    for meeting in book.meetings:
+        for reading in meeting.readings:
+            found = _segment_range(reading, texts, where, "", []) if reading.start in where else None
+            if found is not None:
+                text_id, first, stop, _ = found
+                paragraphs = [n for seg in texts[text_id][first:stop] for n in seg.paragraphs]
+                ends.add(end_anchor(text_id, paragraphs[-1]) if paragraphs else texts[text_id][first].ident)
+    return ends
+
+
+def check_reading_plan(book, tree: dict, warnings: list[str], facts: dict) -> None:
+    """The book step: the plan checked on the whole book (a wrong id, a chapter read twice or
+    never is an error naming the manifest's line) and its long meetings flagged. The plan the
+    preface measured, if any, is in `facts["reading-plan"]`."""
+    if getattr(book, "meetings", None):
+        plan = facts.get("reading-plan") or resolve(book, tree)
+        warnings.extend(long_meetings(plan))
+
+
+def _mark_ends(tree: dict, ends: set[str]) -> None:
     def visit(block):
         if block["t"] == "Para" and (number := _paragraph_number(block)) is not None:
             anchor = block["c"][0]["c"][0][0]
@@ -358,22 +395,21 @@ def mark_reading_ends(book, tree: dict, warnings: list[str]) -> list[PlannedMeet
 
     for _, blocks in pandoc_ast.texts(tree):
         pandoc_ast.walk_blocks(blocks, visit)
-    warnings.extend(long_meetings(plan))
-    return plan
 
 
 def plan_for_preface(book, texts, texts_ast: dict | None = None) -> list[PlannedMeeting] | None:
-    """The plan measured before the book's AST exists (the preface is written first): on the
-    texts' AST as the pipeline parsed it (`texts_ast`, not changed here), or else parsed here, given
-    the same anchors. None when the book has no meetings, or `texts` are not the book's texts (a
+    """The plan measured before the book's AST is finished (the preface is written first): on the
+    texts as the build made them (`texts_ast`, anchors in place, not changed here), or else parsed
+    and anchored here. None when the book has no meetings, or `texts` are not the book's texts (a
     plan is for the whole book)."""
     if not book.meetings or [item.entry.id for item in texts] != [entry.id for entry in book.texts]:
         return None
+    if texts_ast is not None:
+        return resolve(book, texts_ast)
     from ..assemble import book_markdown
     from .anchors import number_paragraphs_only, prefix_heading_ids
 
-    tree = (pandoc_ast.copy_tree(texts_ast) if texts_ast is not None
-            else pandoc_ast.from_markdown(book_markdown(book, texts)))
+    tree = pandoc_ast.from_markdown(book_markdown(book, texts))
     prefix_heading_ids(book, tree, [])
     number_paragraphs_only(book, tree)
     return resolve(book, tree)

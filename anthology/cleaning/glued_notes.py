@@ -33,6 +33,8 @@ DIGIT_RUN = re.compile(r"\d+")
 YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 # A year or a year range (1923, 1923-4, 1923–24, 1923/1924) ending where a "." follows.
 YEAR_OR_RANGE_BEFORE_DOT = re.compile(r"(?<![\d.,])(?:1[5-9]|20)\d\d(?:[-–/]\d{1,4})?$")
+YEAR_OR_RANGE_LONGEST = 10
+"""The longest text that pattern matches (`1923/1924`), and the newline `$` may stand before."""
 CLOSING_QUOTES = "”’\"'"
 CLOSING_PUNCTUATION = ".,;:!?)]"
 # After these, a digit group preceded by a digit is a decimal, a thousands group or a time.
@@ -61,7 +63,10 @@ def _glued_kind(text: str, start: int) -> str | None:
         # A quote after a space (or at the start) opens: `“1941` is a number, not a call.
         return "A" if not before2.isspace() else None
     if before in NUMBER_SEPARATORS and before2.isdigit():
-        if before == "." and YEAR_OR_RANGE_BEFORE_DOT.search(text, 0, start - 1):
+        # The match ends at the dot (`$`), so only the last few characters can hold it: searching
+        # from the start of the text instead made finding the candidates quadratic.
+        window = max(0, start - 1 - YEAR_OR_RANGE_LONGEST)
+        if before == "." and YEAR_OR_RANGE_BEFORE_DOT.search(text, window, start - 1):
             return "C"
         return None  # 11.6, 26,000, 10:30
     if before in CLOSING_PUNCTUATION:

@@ -201,7 +201,8 @@ def join_broken_paragraphs(
             used[("join_paragraphs", i)] += 1
         for i in refused:
             used[("keep_paragraphs_apart", i)] += 1
-        hyphen = HYPHEN_AT_END.search(prev.text)
+        # Only a paragraph ending in a hyphen can match; the pattern would try each of its words.
+        hyphen = HYPHEN_AT_END.search(prev.text) if "-" in prev.text[-2:] else None
         second = FIRST_WORD.match(block.text)
         if refused:
             out.append(block)

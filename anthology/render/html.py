@@ -153,9 +153,10 @@ def print_frame(book: Book, book_ast: dict, body: str = "") -> str:
                            body=Markup(body))
 
 
-def sections(book: Book, book_ast: dict) -> list[tuple[str, str]]:
+def sections(book: Book, book_ast: dict, skip: set[str] = frozenset()) -> list[tuple[str, str]]:
     """The book's level-1 sections (preface, reading plan, texts, glossary) as (id, AST JSON),
-    their headings carrying the running heads; each is converted on its own by `section_html`."""
+    their headings carrying the running heads, except those in `skip`; each is converted on its
+    own by `section_html`."""
     marked = mark_part_headings(book, book_ast)
     found: list[tuple[str, list]] = []
     for block in marked["blocks"]:
@@ -163,7 +164,12 @@ def sections(book: Book, book_ast: dict) -> list[tuple[str, str]]:
             found.append((block["c"][1][0], []))
         if found:
             found[-1][1].append(block)
-    return [(ident, to_json({**marked, "blocks": blocks})) for ident, blocks in found]
+    return [(ident, to_json({**marked, "blocks": blocks})) for ident, blocks in found if ident not in skip]
+
+
+def section_ids(book_ast: dict) -> list[str]:
+    """The ids of the book's level-1 sections, in order."""
+    return [block["c"][1][0] for block in book_ast["blocks"] if block["t"] == "Header" and block["c"][0] == 1]
 
 
 def section_html(ast_json: str) -> str:

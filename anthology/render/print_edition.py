@@ -2,7 +2,8 @@
 
 1. The print HTML is cut into parts (render/parts.py): the front matter, the preface, the
    reading plan, each text, the glossary. Every part opens on a right-hand page, so each can be
-   laid out on its own, in its own process, at the same time as the others.
+   laid out on its own, in its own process, at the same time as the others; a text as soon as it
+   is read and marked up (`PrintLayout.start`), while the others are still being read.
 2. First round: every part is laid out (footnotes checked and repaired within the part) and
    written without folios, except the parts that print other parts' page numbers (the contents,
    the reading plan), which are only measured, with placeholder numbers.
@@ -29,9 +30,10 @@ from pathlib import Path
 from .. import apparatus
 from ..cache import Cache, code_version, digest_files
 from ..manifest import Book
+from ..workers import LAYOUT
 from . import folios, join, parts
 from .footnote_check import FootnoteReport
-from .html import page_css, print_frame, sections
+from .html import page_css, print_frame, section_ids, sections
 from .pagelist import PageStart, page_starts
 from .part_layout import LaidOutPart, PartTask, lay_out
 from .pdf import TAGGED
@@ -92,39 +94,79 @@ class PartCache:
             self.cache.store("parts", self.key(task), (part, pdf))
 
 
+class Started:
+    """A part being laid out (or taken from the cache): `result()` waits for it, once."""
+
+    def __init__(self, task: PartTask, layouts: "Layouts", future=None, cached: LaidOutPart | None = None):
+        self.task, self.layouts, self.future, self.part = task, layouts, future, cached
+
+    def result(self) -> LaidOutPart:
+        if self.part is None:
+            self.part = self.future.result()
+            self.layouts.cache.store(self.task, self.part)
+            self.layouts.edition.laid_out.append(self.task.name)
+        return self.part
+
+
 class Layouts:
     """Lays out tasks in the worker pool, or takes them from the cache."""
 
     def __init__(self, pool: Executor, cache: PartCache, edition: PrintEdition):
         self.pool, self.cache, self.edition = pool, cache, edition
 
+    def start(self, task: PartTask, rank: int | None = None) -> Started:
+        """Lay out `task` in a worker, after the waiting tasks of a lower `rank` (default: the
+        longest source first), or take it from the cache."""
+        cached = self.cache.load(task)
+        if cached is not None:
+            self.edition.from_cache += 1
+            return Started(task, self, cached=cached)
+        rank = -len(task.source) if rank is None else rank
+        return Started(task, self, future=self.pool.submit_ranked((LAYOUT, rank), lay_out, task))
+
     def run(self, tasks: list[PartTask]) -> list[LaidOutPart]:
-        results: dict[int, LaidOutPart] = {}
-        pending = {}
-        for i in sorted(range(len(tasks)), key=lambda i: -len(tasks[i].source)):  # the longest first
-            cached = self.cache.load(tasks[i])
-            if cached is not None:
-                results[i] = cached
-                self.edition.from_cache += 1
-            else:
-                pending[i] = self.pool.submit(lay_out, tasks[i])
-        for i, future in pending.items():
-            results[i] = future.result()
-            self.cache.store(tasks[i], results[i])
-            self.edition.laid_out.append(tasks[i].name)
-        return [results[i] for i in range(len(tasks))]
+        """Lay out `tasks`, started in the order given (put the longest first)."""
+        started = [self.start(task, rank=i) for i, task in enumerate(tasks)]
+        return [item.result() for item in started]
 
 
-def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Executor,
-                          cache: Cache | None = None) -> PrintEdition:
-    """Lay out the book and write its PDF to `target`."""
-    started = time.perf_counter()
-    edition = PrintEdition(pages=0, page_starts=[], folios={})
-    layouts = Layouts(pool, PartCache(book, cache), edition)
-    work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
-    try:
-        laid = layouts.run(_first_round(book, book_ast, work))
-        laid, overlay, index = _second_round(book, book_ast, laid, layouts, work, edition.warnings)
+class PrintLayout:
+    """The print edition under way. Each text is started as soon as it is ready (`start`), while
+    the others are still being read; the rest of the book when the whole of it is (`finish`)."""
+
+    def __init__(self, book: Book, pool: Executor, cache: Cache | None = None):
+        self.book = book
+        self.edition = PrintEdition(pages=0, page_starts=[], folios={})
+        self.layouts = Layouts(pool, PartCache(book, cache), self.edition)
+        self.work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
+        self.head, self.tail = parts.frame_ends(print_frame(book, {"blocks": []}))
+        self.started: dict[str, Started] = {}
+        self.began = time.perf_counter()
+
+    def __enter__(self) -> "PrintLayout":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def start(self, tree: dict) -> None:
+        """Start laying out the level-1 sections of `tree` (one text, as the book will have it)."""
+        for name, ast_json in sections(self.book, tree):
+            self.started[name] = self.layouts.start(self._section_task(name, ast_json))
+
+    def finish(self, book_ast: dict, target: Path) -> PrintEdition:
+        """Lay out the rest of the book, then the parts that print page numbers, and write the PDF
+        to `target`."""
+        book, edition = self.book, self.edition
+        front = [PartTask(part.name, part.html, book.root, target=self.work / f"{part.name}.pdf", tagged=TAGGED)
+                 for part in parts.split(print_frame(book, book_ast))]
+        rest = [self._section_task(name, ast_json) for name, ast_json in sections(book, book_ast, skip=set(self.started))]
+        for task in front + rest:
+            self.started[task.name] = self.layouts.start(task)
+        order = [task.name for task in front] + section_ids(book_ast)
+        index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
+        laid = [self.started[name].result() for name in order]
+        laid, overlay, index = _second_round(book, index_data, laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
         with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
         overlay_pages = {item.first_folio - 1 + page for item in book_parts if item.part.first_folio is None
@@ -138,51 +180,52 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
             edition.footnotes.placements += item.part.footnotes.placements
             edition.footnotes.layouts += item.part.footnotes.layouts
             edition.footnotes.repairs += item.part.footnotes.repairs
-        edition.seconds = time.perf_counter() - started
+        edition.seconds = time.perf_counter() - self.began
         return edition
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+    def _section_task(self, name: str, ast_json: str) -> PartTask:
+        """A level-1 section, made into HTML by Pandoc in the worker: laid out and written without
+        folios, or measured if it prints page numbers."""
+        return PartTask(name, None, self.book.root, target=self.work / f"{name}.pdf", tagged=TAGGED,
+                        section=(self.head, ast_json, self.tail))
 
 
-def _first_round(book: Book, book_ast: dict, work: Path) -> list[PartTask]:
-    """The front matter (from the print template) and every level-1 section, as Pandoc will make
-    it in the worker: all laid out and written without folios, or measured if they print page
-    numbers."""
-    frame = print_frame(book, book_ast)
-    head, tail = parts.frame_ends(frame)
-    tasks = [PartTask(part.name, part.html, book.root, target=work / f"{part.name}.pdf", tagged=TAGGED)
-             for part in parts.split(frame)]
-    return tasks + [PartTask(name, None, book.root, target=work / f"{name}.pdf", tagged=TAGGED,
-                             section=(head, ast_json, tail)) for name, ast_json in sections(book, book_ast)]
+def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Executor,
+                          cache: Cache | None = None) -> PrintEdition:
+    """Lay out the whole book at once and write its PDF to `target`."""
+    with PrintLayout(book, pool, cache) as layout:
+        return layout.finish(book_ast, target)
 
 
-def _second_round(book: Book, book_ast: dict, laid: list[LaidOutPart], layouts: Layouts, work: Path,
+def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layouts, work: Path,
                   warnings: list[str]) -> tuple[list[LaidOutPart], LaidOutPart, LaidOutPart | None]:
     """The measured parts laid out with their page numbers and folios, the folio overlay and the
     index, until the measured parts keep their lengths. Returns the book's parts, the overlay and
     the index (None without one)."""
     measured = [i for i, part in enumerate(laid) if part.html is not None]
-    index_data = apparatus.collect_index(book, book_ast)
     for _ in range(ROUNDS):
         placed = join.place(laid)
         anchors = _folios(placed)
-        tasks = [PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
-                          target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
-                          first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured]
-        tasks.append(_overlay_task(book, placed, work))
-        if index_data:
-            tasks.append(_index_task(book, index_data, anchors, join.right_hand(_end(placed)), work))
-        results = layouts.run(tasks)
+        tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
+                             target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
+                             first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured}
+        overlay_task = _overlay_task(book, placed, work)
+        index_task = _index_task(book, index_data, anchors, join.right_hand(_end(placed)), work) if index_data else None
+        # Started in order of the time they take: the index (dense with links and columns), the
+        # folio overlay (a page for every page of the book), then the measured parts, longest first.
+        order = [index_task] if index_task else []
+        order += [overlay_task] + sorted(tasks.values(), key=lambda task: -len(task.source))
+        done = dict(zip(map(id, order), layouts.run(order)))
         numbered = list(laid)
-        for i, result in zip(measured, results):
-            numbered[i] = replace(result, html=laid[i].html)  # keep the HTML without numbers
+        for i, task in tasks.items():
+            numbered[i] = replace(done[id(task)], html=laid[i].html)  # keep the HTML without numbers
         settled = all(numbered[i].pages == laid[i].pages for i in measured)
         laid = numbered
         if settled:
             break
     else:
         warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
-    return laid, results[len(measured)], results[-1] if index_data else None
+    return laid, done[id(overlay_task)], done[id(index_task)] if index_task else None
 
 
 def _end(placed: list[join.PlacedPart]) -> int:

@@ -338,7 +338,9 @@ def render_muse(blocks: list, top_stars: int | None = None) -> str:
 
 def muse_to_markdown(muse: str) -> str:
     """Convert Muse to Pandoc Markdown, one line per paragraph, typography left as it is."""
-    md = pypandoc.convert_text(muse, "markdown-smart", format="muse", extra_args=["--wrap=none"])
+    # Both formats are Pandoc's own: checking them would cost two more Pandoc runs per call.
+    md = pypandoc.convert_text(muse, "markdown-smart", format="muse", extra_args=["--wrap=none"],
+                               verify_format=False)
     return _unescape_literal_brackets(md).strip() + "\n"
 
 

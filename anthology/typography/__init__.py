@@ -68,10 +68,19 @@ def typogrify(markdown: str, *, lang: str = "en") -> tuple[str, list[Change]]:
         # One rule can make work for an earlier one (removing a space can leave two quote marks
         # side by side); run the list again until nothing changes, so that typography is
         # idempotent. Real lines settle in one or two passes.
+        # A rule's result depends on the text alone, so a rule that left a text untouched is not
+        # run on that same text again in the next pass.
+        left_alone: dict[int, str] = {}
         for _ in range(MAX_PASSES):
             before = text
-            for rule in rules:
-                text = rule.apply(text, recorder)
+            for k, rule in enumerate(rules):
+                if left_alone.get(k) == text:
+                    continue
+                recorded = len(recorder.changes)
+                new = rule.apply(text, recorder)
+                if new == text and len(recorder.changes) == recorded:
+                    left_alone[k] = text
+                text = new
             if text == before:
                 break
         lines.append(prefix + masked.reveal(text))

@@ -43,6 +43,9 @@ _HIDDEN = re.compile(
     re.X,
 )
 
+_HIDDEN_STARTS = ("[", "]", "`", "\\", "{", "<", "http", "www.")
+"""What every piece of syntax `_HIDDEN` finds begins with: a line with none of them hides nothing."""
+
 _KIND_STAND_IN = {
     "note": NOTE,
     "code": OPAQUE,
@@ -118,6 +121,8 @@ class Masked:
     @classmethod
     def of(cls, content: str) -> "Masked":
         hidden: list[str] = []
+        if not any(start in content for start in _HIDDEN_STARTS):
+            return cls(content, hidden)
 
         def hide(match: re.Match) -> str:
             hidden.append(match.group(0))
@@ -133,9 +138,12 @@ class Masked:
         a whole URL would drown the change).
         """
         end = len(text) if end is None else end
+        span = text[start:end]
+        if not any(c in span for c in STAND_INS):
+            return span  # nothing hidden here (most lines, most snippets): no need to walk it
         index = sum(text.count(c, 0, start) for c in STAND_INS)
         out = []
-        for char in text[start:end]:
+        for char in span:
             if char in STAND_INS:
                 piece = self.hidden[index]
                 if shorten and len(piece) > shorten:

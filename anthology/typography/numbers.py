@@ -35,6 +35,7 @@ RANGE_RULES = [
         "dash (`2.8—4.3 —5.5` → `2.8–4.3–5.5`).",
         re.compile(r"(?<=\d)(?:[—–]|[ \u00a0][—–]|[—–][ \u00a0])(?=\d)"),
         "–",
+        needs=("—", "–"),
     ),
 ]
 
@@ -44,18 +45,21 @@ RULES = [
         "A hyphen between two numbers is a range: en dash (`1917–1921`, `pp. 715–6`).",
         re.compile(rf"(?<![\d.,/-])({_NUMBER})-({_NUMBER})(?![\d/-]|[.,]\d)"),
         r"\1–\2",
+        needs=("-",),
     ),
     Rule(
         "fraction-glyph",
         "½, ¼ and ¾ exist as glyphs in the book face; a mixed number is one word (`3 1/2` → `3½`).",
         re.compile(r"(?<![\d/.,])(?:(\d+)[ \u00a0])?(1/2|1/4|3/4)(?![\d/])"),
         lambda m: (m.group(1) or "") + {"1/2": "½", "1/4": "¼", "3/4": "¾"}[m.group(2)],
+        needs=("1/2", "1/4", "3/4"),
     ),
     Rule(
         "nbsp-mixed-number",
         "A mixed number without a fraction glyph (`2 1/5`) must not break across lines.",
         re.compile(r"(?<![\d/.,])(\d+) (?=\d+/\d+(?![\d/]))"),
         rf"\1{NBSP}",
+        needs=("/",),
     ),
     Rule(
         "nbsp-abbreviation",
@@ -68,6 +72,7 @@ RULES = [
         "`10 per cent` is one unit: it must not break after the number or inside `per cent`.",
         re.compile(r"(?<=\d)[ \u00a0](?:per[ \u00a0]cent|percent)\b"),
         lambda m: NBSP + m.group(0)[1:].replace(" ", NBSP),
+        needs=("per cent", f"per{NBSP}cent", "percent"),
     ),
     Rule(
         "nbsp-initials",

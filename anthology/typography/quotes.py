@@ -30,6 +30,9 @@ from .rules import FunctionRule, Recorder, Rule
 QUOTES = "\"'“”‘’"
 DOUBLES = "\"“”"
 OPEN_D, CLOSE_D, OPEN_S, CLOSE_S = "“", "”", "‘", "’"
+# Only the quotes themselves are visited: walking every character of a line costs far more.
+_QUOTE = re.compile(f"[{QUOTES}]")
+_DOUBLE = re.compile(f"[{DOUBLES}]")
 
 # What may stand before an opening quote, and after a closing one (besides a space or nothing).
 _OPENS_AFTER = set("([{<—–‒-/“‘\u2060")
@@ -82,9 +85,8 @@ def curl_quotes(text: str, recorder: Recorder) -> str:
     ahead = _DoubleLookahead(text)
     double_open = False
     single_open = False
-    for i, char in enumerate(chars):
-        if char not in QUOTES:
-            continue
+    for match in _QUOTE.finditer(text):
+        i, char = match.start(), match.group()
         # The left neighbour is read from `chars`, which holds the quotes already decided.
         left = _neighbour(chars, i, -1)
         right = _neighbour(text, i, 1)
@@ -118,13 +120,13 @@ class _DoubleLookahead:
     def __init__(self, text: str):
         self.positions: list[int] = []
         self.contexts: list[str] = []
-        for i, char in enumerate(text):
-            if char in DOUBLES:
-                context = _context(_neighbour(text, i, -1), _neighbour(text, i, 1))
-                if context == AMBIGUOUS and char != '"':
-                    context = OPEN if char == OPEN_D else CLOSE
-                self.positions.append(i)
-                self.contexts.append(context)
+        for match in _DOUBLE.finditer(text):
+            i, char = match.start(), match.group()
+            context = _context(_neighbour(text, i, -1), _neighbour(text, i, 1))
+            if context == AMBIGUOUS and char != '"':
+                context = OPEN if char == OPEN_D else CLOSE
+            self.positions.append(i)
+            self.contexts.append(context)
 
     def first_after(self, index: int) -> str | None:
         """The context of the very next double quote (ambiguous or not)."""
@@ -179,6 +181,7 @@ RULES = [
         "Two double quote marks side by side (OCR's `improvement\"”`) are one; a curly one is kept.",
         re.compile(r"[\"“”]{2,}"),
         lambda m: next((c for c in m.group(0) if c != '"'), '"'),
+        needs=tuple(DOUBLES),
     ),
     FunctionRule(
         "quotes",
@@ -193,5 +196,6 @@ RULES = [
             "quote-single-by-pairing",
             "quote-single-for-double",
         ),
+        needs=tuple(QUOTES),
     ),
 ]

@@ -52,11 +52,15 @@ class Rule:
     replacement: str | Callable[[re.Match], str]
     languages: tuple[str, ...] | None = None
     """Language codes the rule applies to (None: all)."""
+    needs: tuple[str, ...] = ()
+    """Strings a line must hold one of for the pattern to match there (empty: no such test)."""
 
     def applies_to(self, lang: str) -> bool:
         return self.languages is None or lang.split("-")[0].lower() in self.languages
 
     def apply(self, text: str, recorder: Recorder) -> str:
+        if not _holds_any(text, self.needs):
+            return text  # most lines lack the rule's characters: a substring test is far cheaper
         out: list[str] = []
         last = 0
         for match in self.pattern.finditer(text):
@@ -87,9 +91,22 @@ class FunctionRule:
     function: Callable[[str, Recorder], str]
     ids: tuple[str, ...] = ()
     languages: tuple[str, ...] | None = None
+    needs: tuple[str, ...] = ()
+    """Strings a line must hold one of for the function to change it (empty: no such test)."""
 
     def applies_to(self, lang: str) -> bool:
         return self.languages is None or lang.split("-")[0].lower() in self.languages
 
     def apply(self, text: str, recorder: Recorder) -> str:
+        if not _holds_any(text, self.needs):
+            return text
         return self.function(text, recorder)
+
+
+def _holds_any(text: str, needs: tuple[str, ...]) -> bool:
+    if not needs:
+        return True
+    for need in needs:
+        if need in text:
+            return True
+    return False

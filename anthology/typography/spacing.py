@@ -53,18 +53,21 @@ RULES_BEFORE_QUOTES = [
         "One space between words: runs of spaces (and a space next to a no-break space) collapse.",
         re.compile(r"(?<=\S)(?:  +|(?=[ \u00a0]{2})[ \u00a0]*\u00a0[ \u00a0]*)(?=\S)"),
         lambda m: NBSP if NBSP in m.group(0) else " ",
+        needs=("  ", NBSP),
     ),
     Rule(
         "ellipsis-glyph",
         "Three dots are an ellipsis; the four-dot form is the ellipsis and a full stop (`….`).",
         re.compile(r"(?<!\.)(?:\.{3,4}(?!\.)|\.(?: \.){2,3}(?! ?\.))"),
         lambda m: "…." if m.group(0).count(".") == 4 else "…",
+        needs=("...", ". ."),
     ),
     Rule(
         "ellipsis-doubled",
         "Two ellipses in a row are one.",
         re.compile(r"…\.?(?:[ \u00a0]*…\.?)+"),
         lambda m: "…." if m.group(0).endswith(".") else "…",
+        needs=("…",),
     ),
 ]
 
@@ -75,6 +78,7 @@ ELLIPSIS_RULES = [
         "quote or bracket before it or punctuation after it.",
         re.compile(rf"({_SPACE}*)…(\.?)({_SPACE}*)"),
         _space_ellipsis,
+        needs=("…",),
     ),
 ]
 
@@ -85,23 +89,27 @@ SPACE_RULES = [
         re.compile(rf"(?<=[^\s…–—“‘(\[]){_SPACE}+(?=[,.;:!?](?:[\s”’)\]*{NOTE}{TRANSPARENT}]|$))"),
         "",
         languages=("en",),
+        needs=tuple(space + mark for space in " " + NBSP for mark in ",.;:!?"),
     ),
     Rule(
         "space-before-note",
         "A note call sits directly on the word or punctuation it annotates.",
         re.compile(rf"(?<=\S){_SPACE}+(?={NOTE})"),
         "",
+        needs=(NOTE,),
     ),
     Rule(
         "space-inside-quotes",
         "No space just inside double quotes (`“ word”`, `word ”`).",
         re.compile(rf"(?<=“){_SPACE}+(?=\S)|(?<=\S){_SPACE}+(?=”)"),
         "",
+        needs=("“", "”"),
     ),
     Rule(
         "space-inside-brackets",
         "No space just inside parentheses (`( word )`).",
         re.compile(rf"(?<=\(){_SPACE}+(?=\S)|(?<=\S){_SPACE}+(?=\))"),
         "",
+        needs=("(", ")"),
     ),
 ]

@@ -23,24 +23,40 @@ MAX_GAP = 3
 """A run goes on over at most two readable tokens between garbage (`gdh up to t a compl`)."""
 
 _TOKEN = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_ORDINAL_OR_FRACTION = re.compile(r"\d+(?:st|nd|rd|th|s)|\d+/\d+(?:st|nd|rd|th)?")
+_LETTERS = re.compile(r"[^\W\d_|]+")
+_BRACKET_OR_SIGN = re.compile(r"[(){}<>=]")
 
 
 def is_garbage(token: str, lex: Lexicon, *, can_repair) -> bool:
     """A token no rule can make a word of: letters mixed with digits or symbols, a fragment of one
     or two letters, or a lower-case token the frequency model hardly knows and no rule repairs.
     Capitalised unknown tokens are names (`Troyanovsky, Maisky, Potemkin, Suritz`), not garbage."""
+    # Texts repeat their tokens, so what the token's form says is kept; whether a rule repairs
+    # it is the caller's question (`can_repair`), asked every time.
+    key = ("garbage", token)
+    if key not in lex.cache:
+        lex.cache[key] = _garbage_by_form(token, lex)
+    verdict, core = lex.cache[key]
+    return not can_repair(core) if verdict is None else verdict
+
+
+def _garbage_by_form(token: str, lex: Lexicon) -> tuple[bool | None, str]:
+    """`is_garbage` as far as the token itself decides, and its core; None: garbage unless repaired."""
     core = token.strip(".,;:!?\"“”'’()[]—")
     if not core or core.isdigit() or lex.is_protected(core):
-        return False
-    if re.search(r"\d", core) and re.search(r"[^\W\d_]", core):
-        return not re.fullmatch(r"\d+(?:st|nd|rd|th|s)|\d+/\d+(?:st|nd|rd|th)?", core)
-    if not re.fullmatch(r"[^\W\d_|]+", core.replace("|", "x")):
-        return "|" in core or bool(re.search(r"[(){}<>=]", core))
+        return False, core
+    if _DIGIT.search(core) and _LETTER.search(core):
+        return not _ORDINAL_OR_FRACTION.fullmatch(core), core
+    if not _LETTERS.fullmatch(core.replace("|", "x")):
+        return "|" in core or bool(_BRACKET_OR_SIGN.search(core)), core
     if core[0].isupper() and core[1:].islower():
-        return False  # a name the model does not know, not garbage
+        return False, core  # a name the model does not know, not garbage
     if len(core) <= 2:
-        return core.lower() not in SHORT_WORDS
-    return zipf(core) < 1.5 and not can_repair(core)
+        return core.lower() not in SHORT_WORDS, core
+    return (None if zipf(core) < 1.5 else False), core
 
 
 def mark_illegible(par: Paragraph, lex: Lexicon, mark: str, *, can_repair) -> list[Edit]:

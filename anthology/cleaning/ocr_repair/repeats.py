@@ -32,7 +32,12 @@ def remove_repeats(par: Paragraph) -> list[Edit]:
     edits = []
     i = 0
     while i < len(tokens):
-        for n in range(min(MAX_WORDS, (len(tokens) - i) // 2), 0, -1):
+        longest = min(MAX_WORDS, (len(tokens) - i) // 2)
+        word = words[i]
+        if longest and word not in words[i + 1 : i + 1 + longest] and not words[i + 1].startswith(word):
+            i += 1  # no repeat starts here (most words): settled without trying every length
+            continue
+        for n in range(longest, 0, -1):
             if words[i] != words[i + n] and not (n == 1 and words[i + 1].startswith(words[i])):
                 continue
             first, second = words[i : i + n], words[i + n : i + 2 * n]

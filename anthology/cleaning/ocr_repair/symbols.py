@@ -34,6 +34,8 @@ def fix_bars(par: Paragraph, lex: Lexicon) -> list[Edit]:
     """`|` for l or I: `|eadership` -> leadership, `| doubt` -> I doubt, `|s` -> Is, `leaders|` -> ]."""
     edits = []
     text = par.text
+    if "|" not in text:
+        return edits  # the pattern would try every word of the paragraph only to find no bar
     for m in _BAR.finditer(text):
         left, right = m.group(1), m.group(2)
         start, end = m.start(), m.end()
