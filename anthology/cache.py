@@ -4,6 +4,9 @@ that unchanged work is never redone.
 - Each text's cleaned document is keyed by its raw bytes, its manifest entry, the files its
   editorial entries and cleaning passes read, and the code of the package (a changed rule is a
   changed key).
+- Each text as the book has it (parsed, marked up by the apparatus's text steps) is keyed by its
+  cleaned document's key and what the markup reads: the manifest, the glossary and index files
+  and the templates.
 - The whole build is keyed by every input file; when nothing changed and the outputs are still
   there, a rebuild does nothing.
 
@@ -45,6 +48,17 @@ def text_key(book, entry) -> str:
             if isinstance(value, str) and (book.root / value).is_file():
                 files.append(book.root / value)
     digest_files(files, h)
+    return h.hexdigest()
+
+
+def prepared_key(book, entry) -> str:
+    from .apparatus.data import apparatus_file
+
+    root = Path(book.root)
+    files = [book.manifest_path, *(p for p in (root / "templates").rglob("*") if p.is_file())]
+    files += [path for kind in ("glossary", "index") if (path := apparatus_file(book, kind))]
+    h = digest_files(set(files))
+    h.update(text_key(book, entry).encode())
     return h.hexdigest()
 
 

@@ -26,7 +26,7 @@ from .model import Document
 from .outputs import Staging, write_text
 from .progress import Progress
 from .sources import read as read_source
-from .workers import READING, start_pool, warm_up
+from .workers import READING, start_pool
 
 
 @dataclass
@@ -40,6 +40,8 @@ class BuildResult:
     pages: int | None = None
     laid_out: list[str] = field(default_factory=list)
     """The parts of the print edition laid out by this build (the others came from the cache)."""
+    prepared: list[str] = field(default_factory=list)
+    """The texts read or marked up by this build (the others came from the cache)."""
 
 
 def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
@@ -114,7 +116,6 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         # Each text is read, parsed and marked up in a worker; as soon as one is, its print
         # layout starts, while the others are still being read.
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress,
-                                   after_submitting=lambda: _warm(pool, book, only),
                                    when_ready=print_layout.start if print_layout else None)
         cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
@@ -160,11 +161,11 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
 
 
 def _texts_and_book(book: Book, result: BuildResult, pool, staging: Staging, texts_cache: Cache | None,
-                    progress: Progress, after_submitting=None, when_ready=None) -> dict:
+                    progress: Progress, when_ready=None) -> dict:
     """Every text prepared (into `result`), the cleaned texts and the cleaning report written, and
     the book's AST assembled."""
     with progress.stage("read, clean and mark up texts"):
-        prepared = _prepare_texts(book, pool, texts_cache, after_submitting, when_ready)
+        prepared = _prepare_texts(book, pool, texts_cache, when_ready, done=result.prepared)
         for entry, item in zip(book.texts, prepared):
             result.warnings.extend(item.read_warnings)
             result.texts.append(AssembledText(entry, item.document))
@@ -185,12 +186,6 @@ def assembled_book(manifest: Path, jobs: int | None = None) -> tuple[Book, dict]
         staging = Staging(Path(scratch))
         return book, _texts_and_book(book, BuildResult(book=book, texts=[]), pool, staging, Cache(book.root),
                                      Progress(quiet=True))
-
-
-def _warm(pool, book: Book, only: str | None) -> None:
-    """While the texts are read, the workers that are free load WeasyPrint and the fonts."""
-    if only in (None, "pdf"):
-        warm_up(pool, book.root)
 
 
 def _assemble(book: Book, result: BuildResult, prepared: list[PreparedText], report_data: dict,
@@ -240,23 +235,35 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
     return PreparedText(document, read_warnings, markdown, tree, warnings, facts)
 
 
-def _prepare_texts(book: Book, pool, texts_cache: Cache | None, after_submitting=None,
-                   when_ready=None) -> list[PreparedText]:
-    """Every text prepared in the worker processes, the longest to read first (a text read before
-    is taken from the cache and only parsed and marked up, after those to read). `when_ready(tree)` is called with each
-    text's AST as soon as it is done."""
-    keys = [cache.text_key(book, entry) if texts_cache else None for entry in book.texts]
-    found = [texts_cache.load("texts", key) if texts_cache else None for key in keys]
-    jobs = {pool.submit_ranked((READING, found[i] is not None, -book.texts[i].file.stat().st_size),
-                               prepare_text_job, book, book.texts[i], found[i]): i for i in range(len(book.texts))}
-    if after_submitting:
-        after_submitting()
+def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
+                   done: list[str] | None = None) -> list[PreparedText]:
+    """Every text prepared in the worker processes, the longest to read first. A text prepared
+    before from the same sources is taken from the cache; one read before but whose markup may
+    differ (the glossary changed) is only parsed and marked up again, after those to read.
+    `when_ready(tree)` is called with each text's AST as soon as it is done; the ids of the texts
+    not taken from the cache are added to `done`."""
     prepared: list[PreparedText | None] = [None] * len(book.texts)
+    keys = [(cache.text_key(book, entry), cache.prepared_key(book, entry)) if texts_cache else None
+            for entry in book.texts]
+    jobs, read = {}, {}
+    for i, entry in enumerate(book.texts):
+        prepared[i] = texts_cache.load("prepared", keys[i][1]) if texts_cache else None
+        if prepared[i] is not None:
+            if when_ready:
+                when_ready(prepared[i].tree)
+            continue
+        read[i] = texts_cache.load("texts", keys[i][0]) if texts_cache else None
+        rank = (READING, read[i] is not None, -entry.file.stat().st_size)
+        jobs[pool.submit_ranked(rank, prepare_text_job, book, entry, read[i])] = i
     for job in as_completed(jobs):
         i = jobs[job]
         prepared[i] = job.result()
-        if texts_cache and found[i] is None:
-            texts_cache.store("texts", keys[i], (prepared[i].document, prepared[i].read_warnings))
+        if done is not None:
+            done.append(book.texts[i].id)
+        if texts_cache:
+            if read[i] is None:
+                texts_cache.store("texts", keys[i][0], (prepared[i].document, prepared[i].read_warnings))
+            texts_cache.store("prepared", keys[i][1], prepared[i])
         if when_ready:
             when_ready(prepared[i].tree)
     return prepared

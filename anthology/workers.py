@@ -3,9 +3,8 @@ side, on every core the machine has.
 
 WeasyPrint is pure Python for most of its work, so only processes run it in parallel. They are
 forked from a server process that has imported the package (not WeasyPrint: the first jobs read
-texts), so each starts in a fraction of a second; `warm_up` then has each load WeasyPrint and the
-book's fonts while the build assembles the book, so that the first layout starts at once.
-With one job (one core, or `--jobs 1`), or where the machine cannot give a process pool its
+texts, and a server that loaded WeasyPrint first made the whole build slower, measured), so each
+starts in a fraction of a second. With one job (one core, or `--jobs 1`), or where the machine cannot give a process pool its
 shared queues, everything runs in the build's own process.
 
 Jobs are handed to the processes most urgent first (`submit_ranked`), not in the order they were
@@ -114,13 +113,3 @@ def start_pool(jobs: int | None = None) -> Executor:
             jobs = 1
     pool.jobs = jobs
     return pool
-
-
-def warm_up(pool: Executor, root) -> None:
-    """Have each worker load WeasyPrint and the fonts (a job per worker; which worker takes which is
-    the pool's choice, so this is a likelihood, not a promise)."""
-    if isinstance(pool, Ranked):
-        from .render.part_layout import warm_up as job
-
-        for _ in range(pool.jobs):
-            pool.submit_ranked((LAST,), job, root)

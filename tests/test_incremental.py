@@ -32,6 +32,7 @@ def test_an_edit_to_one_text_lays_out_that_text_again_and_not_the_others(project
     assert source.count(EDIT[1]) == 1
     text.write_text(source.replace(EDIT[1], EDIT[2]), encoding="utf-8")
     second = build(manifest, only="pdf")
+    assert second.prepared == ["soviet-mirage"]  # the other text is neither read nor marked up again
     assert "soviet-mirage" in second.laid_out
     assert "genesis-part-1" not in second.laid_out and "glossary" not in second.laid_out
     assert second.pages == first.pages
@@ -49,6 +50,25 @@ def test_an_epub_only_build_after_a_full_build_of_the_same_sources_does_nothing(
     text = project_copy / EDIT[0]
     text.write_text(text.read_text(encoding="utf-8").replace(EDIT[1], EDIT[2]), encoding="utf-8")
     assert "assemble" in build(manifest, only="epub").timings  # a changed source is built again
+
+
+def test_a_glossary_edit_marks_up_every_text_again(project_copy):
+    """Which uses of a term are linked depends on the glossary, so the texts' markup is not taken
+    from the cache (their cleaned documents are), and the new definition is in the book."""
+    import zipfile
+
+    manifest = two_texts(project_copy)
+    first = build(manifest, only="epub")
+    assert sorted(first.prepared) == ["genesis-part-1", "soviet-mirage"]
+    glossary = project_copy / "glossary.yml"
+    data = yaml.safe_load(glossary.read_text(encoding="utf-8"))
+    data[0]["definition"] = "A definition the editor has just rewritten."
+    glossary.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    second = build(manifest, only="epub")
+    assert sorted(second.prepared) == ["genesis-part-1", "soviet-mirage"]
+    with zipfile.ZipFile(second.outputs["epub"]) as epub:
+        book = "".join(epub.read(name).decode("utf-8") for name in epub.namelist() if name.endswith(".xhtml"))
+    assert "A definition the editor has just rewritten." in book
 
 
 def test_footnote_patch_applies_to_the_pinned_weasyprint():

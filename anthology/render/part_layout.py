@@ -160,11 +160,3 @@ def _folio_kinds(document, strip: bool) -> list[str | None]:
             box.children = [child for child in box.children if child is not folio_box]
         kinds.append(kind)
     return kinds
-
-
-def warm_up(root: Path) -> None:
-    """Import WeasyPrint and lay out a line in the book's faces: fonts loaded, caches filled."""
-    from .pdf import render
-
-    render(root, '<html><head><link rel="stylesheet" href="styles/print.css"></head>'
-                 "<body><p>Warm <i>up</i> <b>now</b>.</p></body></html>")
