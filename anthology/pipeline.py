@@ -130,8 +130,8 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                 from .render.epub import pandoc_epub
 
                 with progress.stage("prepare EPUB"):
-                    epub_ast = apparatus.for_epub(book, book_ast, result.warnings)
-                    entries = pandoc_epub(book, epub_ast)
+                    epub_ast = apparatus.for_epub(book, book_ast, result.warnings, cache=texts_cache)
+                    entries = pandoc_epub(book, epub_ast, cache=texts_cache, jobs=pool.jobs)
             page_starts = print_folios = None
             layout_key = cache.layout_key(book, ast.to_json(book_ast)) if texts_cache else None
             if edition is not None:

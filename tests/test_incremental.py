@@ -95,3 +95,55 @@ def test_without_worker_processes_the_build_runs_in_its_own_process(monkeypatch)
     assert pool.submit(sum, [1, 2, 3]).result() == 6
     failed = pool.submit(int, "x")
     assert isinstance(failed, concurrent.futures.Future) and isinstance(failed.exception(), ValueError)
+
+
+CROSS_LINKED = """\
+# One {#one}
+
+See [the other](#two-x), [the section below](#one-y) and [nowhere](#missing).[^1]
+
+[^1]: A note in the first chapter.
+
+## Below {#one-y}
+
+Text.
+
+# Two {#two .text}
+
+[Word]{#two-x} with a note.[^1]
+
+[^1]: A note that links [back](#one).
+
+# Three {#three}
+
+Last.
+"""
+
+
+def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(tmp_path):
+    """Pandoc writes the book's skeleton and each chapter on its own (render/epub_chapters.py):
+    the EPUB must be the one it writes for the whole book, links across chapters included, with
+    chapters from the cache as well, and with one chapter changed."""
+    from anthology import ast
+    from anthology.cache import Cache
+    from anthology.render import epub_chapters, pandoc
+    from anthology.render.epub_package import read_entries
+
+    runs = []
+
+    def write(ast_json: str) -> dict:
+        target = tmp_path / f"run-{len(runs)}.epub"
+        runs.append(target)
+        pandoc.convert(ast_json, "epub3", from_format="json", outputfile=target, source_date_epoch="0",
+                       args=["--split-level=1", "--toc-depth=3", "--metadata=title:T"])
+        return read_entries(target)
+
+    cache = Cache(tmp_path)
+    book_ast = ast.from_markdown(CROSS_LINKED)
+    whole = write(ast.to_json(book_ast))
+    assert epub_chapters.by_chapter(book_ast, write, "test", cache) == whole
+    runs.clear()
+    assert epub_chapters.by_chapter(book_ast, write, "test", cache) == whole
+    assert len(runs) == 1  # the skeleton: every chapter came from the cache
+    edited = ast.from_markdown(CROSS_LINKED.replace("Last.", "The very last."))
+    assert epub_chapters.by_chapter(edited, write, "test", cache) == write(ast.to_json(edited))

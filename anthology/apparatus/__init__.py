@@ -11,19 +11,22 @@ book's AST with the facts summed over its texts (`finish_book`): the reading pla
 glossary checked and added as back matter, the index checked.
 
 `EPUB_STEPS` run on a copy of that AST for the EPUB only (`for_epub`): the sources behind "Ibid.",
-notes written as pop-up asides with back-links, and the index section with links to the marks.
+notes written as pop-up asides with back-links; and the index section, with links to the marks,
+is added after them.
 The print index is not in the AST: its page numbers exist only after layout (`print_index_html`).
 """
 from __future__ import annotations
 
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 from ..ast import copy_tree
 from ..manifest import Book
-from collections import Counter
 
 from .anchors import number_paragraphs, prefix_heading_ids
 from .glossary import finish_glossary, link_glossary
 from .index import check_index, collect_index, mark_index
-from .index_pages import add_epub_index, print_index_html
+from .index_pages import epub_index_section, print_index_html
 from .notes import epub_notes, expand_ibid, label_notes
 from .preface import preface_markdown
 from .reading_plan import check_reading_plan
@@ -31,7 +34,7 @@ from .reading_plan import check_reading_plan
 TEXT_STEPS = [prefix_heading_ids, number_paragraphs, label_notes, link_glossary, mark_index]
 """Each `(book, ast, warnings, facts)`; a step that counts nothing ignores `facts`."""
 BOOK_STEPS = [check_reading_plan, finish_glossary, check_index]
-EPUB_STEPS = [expand_ibid, add_epub_index, epub_notes]
+EPUB_STEPS = [expand_ibid, epub_notes]
 
 __all__ = ["TEXT_STEPS", "BOOK_STEPS", "EPUB_STEPS", "apply", "apply_to_text", "finish_book", "sum_facts",
            "for_epub", "collect_index", "print_index_html", "preface_markdown"]
@@ -66,9 +69,15 @@ def finish_book(book: Book, ast: dict, warnings: list[str], facts: dict) -> dict
     return ast
 
 
-def for_epub(book: Book, ast: dict, warnings: list[str]) -> dict:
-    """The EPUB's AST: a copy of the shared one with the EPUB-only apparatus added."""
-    epub_ast = copy_tree(ast)
-    for step in EPUB_STEPS:
-        step(book, epub_ast, warnings)
+def for_epub(book: Book, ast: dict, warnings: list[str], cache=None) -> dict:
+    """The EPUB's AST: a copy of the shared one with the EPUB-only apparatus added. The index
+    section is made from the shared AST's marks (the EPUB steps add or move none) in a thread,
+    since most of its time is Pandoc's, in a process of its own (or `cache`'s, if its Markdown
+    is the last build's)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        index = thread.submit(epub_index_section, book, ast, cache)
+        epub_ast = copy_tree(ast)
+        for step in EPUB_STEPS:
+            step(book, epub_ast, warnings)
+        epub_ast["blocks"].extend(index.result())
     return epub_ast

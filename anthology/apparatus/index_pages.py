@@ -1,6 +1,6 @@
 """The index pages: the EPUB's index section and the print index, from the marks `index` made.
 
-EPUB (`add_epub_index`): an index section, rendered from `templates/index-epub.md.j2`, whose
+EPUB (`epub_index_section`): an index section, rendered from `templates/index-epub.md.j2`, whose
 locators link to the marks, one link per paragraph or note, labelled with the text and section
 they lead to ("Trotsky, ch. 2 §1").
 
@@ -67,17 +67,18 @@ def epub_index_markdown(book, headings: list[Heading], marks: list[Mark]) -> str
                                                   groups=epub_entries(headings, marks))
 
 
-def epub_index_blocks(book, headings: list[Heading], marks: list[Mark]) -> list:
+def epub_index_blocks(book, headings: list[Heading], marks: list[Mark], cache=None) -> list:
     """The EPUB's index section (back matter), from templates/index-epub.md.j2."""
-    return markdown_blocks(epub_index_markdown(book, headings, marks))
+    return markdown_blocks(epub_index_markdown(book, headings, marks), cache)
 
 
-def add_epub_index(book, tree: dict, warnings: list[str]) -> None:
-    """EPUB only: append the index section (after the glossary) to the EPUB's copy of the AST."""
+def epub_index_section(book, tree: dict, cache=None) -> list:
+    """EPUB only: the index section's blocks (none without an index), from the marks in `tree`,
+    to go after the glossary; Pandoc's reading of it kept in `cache`."""
     headings = index_for(book)
     if not headings:
-        return
-    tree["blocks"].extend(epub_index_blocks(book, headings, index_marks(book, tree)))
+        return []
+    return epub_index_blocks(book, headings, index_marks(book, tree), cache)
 
 
 # ------------------------------------------------------------------ print index

@@ -9,6 +9,7 @@ anyway, for reproducibility: the same sources give the same bytes).
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 import tempfile
 from pathlib import Path
@@ -66,17 +67,34 @@ def page_source(book: Book) -> str:
     return f"{book.meta['title']}, print edition (PDF, {book.meta.get('page_size', 'A5')}){edition}, {book.meta['date']}"
 
 
-def pandoc_epub(book: Book, book_ast: dict) -> dict[str, bytes]:
-    """Pandoc's EPUB of the book, as zip entries. Pandoc is a separate process, so the pipeline
-    runs this in a thread while WeasyPrint lays out the PDF; `finish` then needs the layout."""
+PANDOC_ARGS = ["--split-level=1", "--toc-depth=3"]
+
+
+def pandoc_epub(book: Book, book_ast: dict, cache=None, jobs: int | None = None) -> dict[str, bytes]:
+    """Pandoc's EPUB of the book, as zip entries: written chapter by chapter, `jobs` Pandocs at a
+    time, chapters unchanged since the last build taken from `cache` (render/epub_chapters.py).
+    Pandoc runs in processes of its own, so the pipeline does this while WeasyPrint lays out the
+    PDF; `finish` then needs the layout."""
+    from ..cache import code_version
+    from ..workers import worker_count
+    from . import epub_chapters
+
     with tempfile.TemporaryDirectory(prefix="anthology-epub-") as tmp:
+        metadata = yaml.safe_dump(epub_metadata(book), allow_unicode=True)
         meta_file = Path(tmp) / "metadata.yaml"
-        meta_file.write_text(yaml.safe_dump(epub_metadata(book), allow_unicode=True), encoding="utf-8")
-        raw = Path(tmp) / "pandoc.epub"
-        pandoc.convert(to_json(book_ast), "epub3", from_format="json", outputfile=raw,
-                       source_date_epoch=source_date_epoch(book),
-                       args=["--split-level=1", "--toc-depth=3", f"--metadata-file={meta_file}"])
-        return read_entries(raw)
+        meta_file.write_text(metadata, encoding="utf-8")
+        epoch = source_date_epoch(book)
+        runs = itertools.count()
+
+        def write(ast_json: str) -> dict[str, bytes]:
+            raw = Path(tmp) / f"pandoc-{next(runs)}.epub"
+            pandoc.convert(ast_json, "epub3", from_format="json", outputfile=raw, source_date_epoch=epoch,
+                           args=[*PANDOC_ARGS, f"--metadata-file={meta_file}"])
+            return read_entries(raw)
+
+        context = repr((code_version(), metadata, epoch, PANDOC_ARGS))
+        entries = epub_chapters.by_chapter(book_ast, write, context, cache, jobs or worker_count())
+        return entries if entries is not None else write(to_json(book_ast))
 
 
 def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,

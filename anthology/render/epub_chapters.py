@@ -1,0 +1,94 @@
+"""Pandoc's EPUB written chapter by chapter, side by side, each chapter kept for the next build.
+
+Pandoc's EPUB writer takes the whole book in one process (about 2 s here: most of an EPUB-only
+build), though a chapter's XHTML depends on nothing but the chapter. So Pandoc writes:
+
+1. the book's *skeleton*, every level-1 section with its headings and nothing else: that is the
+   whole package (`content.opf`, the navigation, `toc.ncx`, one file per chapter), as Pandoc
+   would write it for the whole book, in a tenth of the time;
+2. each chapter on its own, several at once, and only the chapters that changed since the last
+   build (the others are in the cache, keyed by the chapter's content and the metadata).
+
+Each chapter file of the skeleton gets its chapter's body. One thing crosses chapters: a link.
+Pandoc points every internal link at the file that holds its target ("ch008.xhtml#gloss-nep"),
+which a chapter written alone cannot know, so links are pointed here, from the ids each chapter
+holds. The result is the EPUB Pandoc writes in one go, byte for byte (tests/test_epub_edition.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from ..ast import to_json
+
+CHAPTER_FILE = re.compile(r"^EPUB/text/ch\d+\.xhtml$")
+BODY_OPEN = re.compile(r"<body\b[^>]*>")
+ID = re.compile(r'\sid="([^"]+)"')
+INTERNAL_LINK = re.compile(r'href="(ch\d+\.xhtml)?#([^"]+)"')
+
+Entries = dict[str, bytes]
+
+
+def chapters(book_ast: dict) -> list[list[dict]] | None:
+    """The book's blocks cut at each level-1 heading (Pandoc's `--split-level=1`); None if any
+    block comes before the first such heading (it would make a chapter of its own)."""
+    cut: list[list[dict]] = []
+    for block in book_ast["blocks"]:
+        if block["t"] == "Header" and block["c"][0] == 1:
+            cut.append([])
+        elif not cut:
+            return None
+        cut[-1].append(block)
+    return cut
+
+
+def by_chapter(book_ast: dict, write: Callable[[str], Entries], context: str, cache=None,
+               jobs: int = 2) -> Entries | None:
+    """The EPUB's entries as `write` (Pandoc's EPUB writer on an AST's JSON) makes them for the
+    whole book, from a skeleton and one run per chapter; `context` is what else the output
+    depends on (metadata, options, code), for the cache. None if the book cannot be cut into
+    chapters."""
+    cut = chapters(book_ast)
+    if not cut:
+        return None
+    skeleton = {**book_ast, "blocks": [block for chapter in cut for block in chapter if block["t"] == "Header"]}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
+        bodies = [threads.submit(_chapter, {**book_ast, "blocks": chapter}, write, context, cache) for chapter in cut]
+        entries = write(to_json(skeleton))
+        files = sorted(name for name in entries if CHAPTER_FILE.match(name))
+        if len(files) != len(cut):
+            return None
+        bodies = [body.result() for body in bodies]
+    holder = {ident: name.rsplit("/", 1)[1] for name, body in zip(files, bodies) for ident in ID.findall(body)}
+    for name, body in zip(files, bodies):
+        head = BODY_OPEN.split(entries[name].decode("utf-8"), maxsplit=1)[0]
+        own = set(ID.findall(body))
+
+        def pointed(m: re.Match, here: str = name.rsplit("/", 1)[1]) -> str:
+            prefixed, ident = m.groups()
+            if prefixed:  # a link to the chapter's own id, which Pandoc gave its own file name (ch001)
+                return f'href="{here}#{ident}"'
+            if ident in holder and ident not in own:  # an id in another chapter, unknown to Pandoc
+                return f'href="{holder[ident]}#{ident}"'
+            return m.group(0)  # a link Pandoc made itself (a note's "#fn1"), or to no id at all
+
+        entries[name] = (head + INTERNAL_LINK.sub(pointed, body)).encode("utf-8")
+    return entries
+
+
+def _chapter(chapter_ast: dict, write: Callable[[str], Entries], context: str, cache) -> str:
+    """One chapter's XHTML from its `<body>` on, as Pandoc writes it alone."""
+    ast_json = to_json(chapter_ast)
+    key = hashlib.sha256((context + ast_json).encode("utf-8")).hexdigest()
+    found = cache.load("epub-chapters", key) if cache is not None else None
+    if found is not None:
+        return found
+    entries = write(ast_json)
+    [name] = [name for name in entries if CHAPTER_FILE.match(name)]
+    text = entries[name].decode("utf-8")
+    body = text[BODY_OPEN.search(text).start():]
+    if cache is not None:
+        cache.store("epub-chapters", key, body)
+    return body
