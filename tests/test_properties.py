@@ -81,3 +81,12 @@ def test_ocr_repair_makes_no_unlogged_change(text):
     for rule, before, new in log:
         assert rule.removeprefix("ocr-") in REASONS or rule in REASONS, rule
         assert new in after
+
+
+def test_counted_skips_exactly_the_spaces_and_the_uncounted_characters():
+    """The page list and the index places count characters the same way (render/pagelist.py)."""
+    from anthology.render.pagelist import UNCOUNTED, counted
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert counted(every) == sum(1 for c in every if not c.isspace() and c not in UNCOUNTED)
+    assert counted("a\u00a0b\u2010c\u00add e\u3000") == 5

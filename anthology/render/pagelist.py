@@ -21,6 +21,11 @@ from .epub_package import EPUB_TYPE, element, local_name, parent_map, x
 PARA_ANCHOR = "para-anchor"
 INDEX_MARK = "index-mark"
 UNCOUNTED = {"\u2010", "\u00ad"}
+_NOT_COUNTED = re.compile("[" + re.escape("".join(sorted(UNCOUNTED | {chr(c) for c in range(0x3001) if chr(c).isspace()})))
+                          + "]")
+"""What `counted` skips, as one character class: every character `str.isspace` calls a space
+(none lies above U+3000) and the UNCOUNTED ones. A loop over the characters cost a tenth of a
+second per text."""
 """WeasyPrint's hyphenation character and the soft hyphen: never counted on either side."""
 GENERATED = ("::before", "::after", "::marker", "::footnote-call", "::footnote-marker")
 NOTE_TYPES = {"noteref", "footnote", "footnotes", "endnote", "endnotes", "rearnote", "rearnotes"}
@@ -44,7 +49,7 @@ class PageStart:
 
 
 def counted(text: str) -> int:
-    return sum(1 for c in text if not c.isspace() and c not in UNCOUNTED)
+    return len(text) - len(_NOT_COUNTED.findall(text))
 
 
 def own_anchor(node) -> str | None:
