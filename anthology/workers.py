@@ -78,8 +78,13 @@ class Ranked(Executor):
                 _, _, future, fn, args, kwargs = heapq.heappop(self._waiting)
                 if not future.set_running_or_notify_cancel():
                     continue
+                try:
+                    inner = self.pool.submit(fn, *args, **kwargs)
+                except Exception as exc:  # a broken pool (a worker killed): fail the job, never leave it waiting
+                    future.set_exception(exc)
+                    continue
                 self._running += 1
-                self.pool.submit(fn, *args, **kwargs).add_done_callback(lambda done, f=future: self._ended(f, done))
+                inner.add_done_callback(lambda done, f=future: self._ended(f, done))
 
     def _ended(self, future: Future, done: Future) -> None:
         with self._lock:

@@ -147,3 +147,35 @@ def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(
     assert len(runs) == 1  # the skeleton: every chapter came from the cache
     edited = ast.from_markdown(CROSS_LINKED.replace("Last.", "The very last."))
     assert epub_chapters.by_chapter(edited, write, "test", cache) == write(ast.to_json(edited))
+
+
+def test_the_worker_pool_starts_the_most_urgent_job_first_and_fails_jobs_it_cannot_start():
+    """Jobs wait in rank order for a free process (a text's layout submitted late, but long, goes
+    before short ones); a job the pool cannot take fails instead of waiting for ever."""
+    import threading
+    from concurrent.futures import Executor, Future
+
+    from anthology import workers
+
+    class OneAtATime(Executor):
+        def __init__(self):
+            self.started, self.gate, self.broken = [], threading.Event(), False
+
+        def submit(self, fn, *args):
+            if self.broken:
+                raise RuntimeError("broken pool")
+            self.started.append(args[0])
+            future = Future()
+            threading.Thread(target=lambda: (self.gate.wait(), future.set_result(fn(*args)))).start()
+            return future
+
+    inner = OneAtATime()
+    pool = workers.Ranked(inner, slots=1)
+    first = pool.submit_ranked((0,), str, "first")  # takes the only slot
+    later = [pool.submit_ranked((1, rank), str, name) for rank, name in [(5, "short"), (-9, "long"), (0, "mid")]]
+    inner.gate.set()
+    assert [job.result(timeout=5) for job in later] == ["short", "long", "mid"] and first.result() == "first"
+    assert inner.started == ["first", "long", "mid", "short"]
+    inner.broken, inner.gate = True, threading.Event()
+    assert isinstance(pool.submit(str, "x").exception(timeout=5), RuntimeError)
+    pool.shutdown()
