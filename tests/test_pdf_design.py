@@ -411,12 +411,15 @@ def test_parts_laid_out_alone_join_into_one_book(built, tmp_path):
     assert [p.first_folio for p in placed] == [1, 3, 7]  # blank versos at 2 and 6
     numbered = parts.with_page_numbers(front.html, {n: f for p in placed for n, f in p.part.anchor_pages(p.first_folio).items()})
     placed[0] = join.PlacedPart(lay(parts.Part("front", numbered), first_folio=1), 1)
-    kinds = [None, None, *body[0].folio_kinds, None, *body[1].folio_kinds]
-    overlay = part_layout.lay_out(part_layout.PartTask("folios", folios.overlay_html(kinds, "en", page_css(built.book)),
-                                                       root, target=tmp_path / "folios.pdf", first_folio=1, tagged=False))
+    overlays = []
+    for item in placed[1:]:  # each part's folios, on pages of its own numbered from its first folio
+        kinds = item.part.folio_kinds
+        laid = part_layout.lay_out(part_layout.PartTask(
+            f"folios-{item.part.name}", folios.overlay_html(kinds, "en", page_css(built.book)), root,
+            target=tmp_path / f"folios-{item.part.name}.pdf", first_folio=item.first_folio, tagged=False))
+        overlays.append(join.Overlay(laid.target, item.first_folio - 1, [i for i, kind in enumerate(kinds) if kind]))
     target = tmp_path / "book.pdf"
-    pages = join.join(placed, target, overlay=overlay.target, lang="en",
-                      overlay_pages={i for i, kind in enumerate(kinds) if kind})
+    pages = join.join(placed, target, overlays=overlays, lang="en")
     assert pages == 7
     texts = page_texts(target)
     assert "Contents" in alnum(texts[0]) and re.search(r"A Text\W+3\b", texts[0])  # the contents' number

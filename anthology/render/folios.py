@@ -2,10 +2,10 @@
 
 Such a part is written without its folios, and tells where each page's folio stood ("head": in
 the running head's outer corner; "foot": dropped to the foot, as on a text's opening page). Once
-every part's length is known, `overlay_html` makes one document with a page for every page of the
-book, empty but for those folios, under the book's own style sheet, so that each number is set in
-the same box, face and place as the layout would have set it; the join (render/join.py) lays each
-of its pages over the book's page of the same number.
+every part's length is known, `overlay_html` makes for each such part a document with a page for
+each of its pages, empty but for those folios, under the book's own style sheet and numbered from
+the part's first folio, so that each number is set in the same box, face and place as the layout
+would have set it; the join (render/join.py) lays each of its pages over the part's page.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from html import escape
 
 
 def overlay_html(kinds: list[str | None], lang: str, page_css: str) -> str:
-    """A page per book page: `kinds[i]` is where page i + 1's folio goes (None: nowhere).
+    """A page per page of a part: `kinds[i]` is where its page i + 1's folio goes (None: nowhere).
 
     A "foot" page opens a `chapter` page group, as a text's opening section does in the book, so
     the style sheet's `:nth(1 of chapter)` rule drops its folio; "head" pages follow in the same

@@ -1,6 +1,6 @@
 """The parts' PDFs joined into the book (pikepdf, on qpdf): pages in order with a blank verso
-wherever a part would otherwise open on a left-hand page, the folio overlay laid over the pages of
-the parts that were written without folios, links between parts pointed at their pages, one
+wherever a part would otherwise open on a left-hand page, the folio overlays laid over the pages
+of the parts that were written without folios, links between parts pointed at their pages, one
 outline, the document's metadata and, when the parts are tagged, one structure tree.
 
 Each part was written by WeasyPrint as a document of its own, so its links to its own anchors are
@@ -50,11 +50,18 @@ def book_anchors(placed: list[PlacedPart]) -> dict[str, tuple[int, float, float]
     return anchors
 
 
-def join(placed: list[PlacedPart], target: Path, *, overlay: Path | None = None,
-         overlay_pages: set[int] = frozenset(), lang: str | None = None) -> int:
-    """Write the book to `target` from its placed parts (each with its PDF written); lay
-    page i + 1 of `overlay` over book page i + 1 for every index i in `overlay_pages`. Returns the
-    number of pages."""
+@dataclass(frozen=True)
+class Overlay:
+    """A PDF whose pages go over the book's (a part's folios), from book page index `start`;
+    `pages` are the indexes of those of its pages that print something."""
+    path: Path
+    start: int
+    pages: list[int]
+
+
+def join(placed: list[PlacedPart], target: Path, *, overlays: list[Overlay] = (), lang: str | None = None) -> int:
+    """Write the book to `target` from its placed parts (each with its PDF written), with the
+    overlays laid over their pages. Returns the number of pages."""
     book = pikepdf.new()
     sources = []
     first = placed[0].part
@@ -67,11 +74,12 @@ def join(placed: list[PlacedPart], target: Path, *, overlay: Path | None = None,
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             book.pages.extend(source.pages)
     _structure(book, sources)
-    if overlay is not None and overlay_pages:
-        folios = pikepdf.open(overlay)
+    for overlay in overlays:
+        folios = pikepdf.open(overlay.path)
         sources.append((folios, None))
-        for index in sorted(overlay_pages):
-            _lay_over(book, book.pages[index], folios.pages[index], f"/Folio{index + 1}")
+        for index in overlay.pages:
+            page = overlay.start + index
+            _lay_over(book, book.pages[page], folios.pages[index], f"/Folio{page + 1}")
     anchors = book_anchors(placed)
     _resolve_links(book, anchors)
     _outline(book, placed)

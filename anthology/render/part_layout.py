@@ -46,9 +46,17 @@ class PartTask:
     """(head, AST JSON, tail): the part as a section of the book's AST, made into HTML by Pandoc
     in the worker, between the book's head and tail."""
 
+    effort: int | None = None
+    """How long it takes to lay out, in characters of a text's HTML; None: the length of its
+    source (a folio overlay is short, but has as many pages as its part)."""
+
     @property
     def source(self) -> str:
         return self.html if self.html is not None else "".join(self.section)
+
+    @property
+    def cost(self) -> int:
+        return self.effort if self.effort is not None else len(self.source)
 
 
 @dataclass

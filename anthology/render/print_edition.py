@@ -9,8 +9,8 @@
    the reading plan), which are only measured, with placeholder numbers.
 3. The parts' lengths give every part its first folio, and so every anchor its page. Second
    round: the measured parts are laid out again with the real numbers and their real folios; the
-   index is laid out with its page numbers, after the last part; a folio overlay prints the page
-   numbers of the parts written without them (render/folios.py). Should a measured part come out
+   index is laid out with its page numbers, after the last part; a folio overlay per part prints
+   the page numbers of the parts written without them (render/folios.py). Should a measured part come out
    longer or shorter with its real numbers, the second round is done again with the new folios.
 4. The parts are joined (render/join.py) into the PDF.
 
@@ -116,12 +116,12 @@ class Layouts:
 
     def start(self, task: PartTask, rank: int | None = None) -> Started:
         """Lay out `task` in a worker, after the waiting tasks of a lower `rank` (default: the
-        longest source first), or take it from the cache."""
+        costliest first), or take it from the cache."""
         cached = self.cache.load(task)
         if cached is not None:
             self.edition.from_cache += 1
             return Started(task, self, cached=cached)
-        rank = -len(task.source) if rank is None else rank
+        rank = -task.cost if rank is None else rank
         return Started(task, self, future=self.pool.submit_ranked((LAYOUT, rank), lay_out, task))
 
     def run(self, tasks: list[PartTask]) -> list[LaidOutPart]:
@@ -166,13 +166,10 @@ class PrintLayout:
         order = [task.name for task in front] + section_ids(book_ast)
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
         laid = [self.started[name].result() for name in order]
-        laid, overlay, index = _second_round(book, index_data, laid, self.layouts, self.work, edition.warnings)
+        laid, overlays, index = _second_round(book, index_data, laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
         with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
-        overlay_pages = {item.first_folio - 1 + page for item in book_parts if item.part.first_folio is None
-                         for page, kind in enumerate(item.part.folio_kinds) if kind}
-        edition.pages = join.join(with_index, target, overlay=overlay.target, overlay_pages=overlay_pages,
-                                  lang=book.language)
+        edition.pages = join.join(with_index, target, overlays=overlays, lang=book.language)
         edition.folios = _folios(book_parts)
         edition.page_starts = page_starts(_by_book_page(book_parts, lambda part: part.marks))
         for item in with_index:
@@ -198,10 +195,10 @@ def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Execut
 
 
 def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layouts, work: Path,
-                  warnings: list[str]) -> tuple[list[LaidOutPart], LaidOutPart, LaidOutPart | None]:
-    """The measured parts laid out with their page numbers and folios, the folio overlay and the
-    index, until the measured parts keep their lengths. Returns the book's parts, the overlay and
-    the index (None without one)."""
+                  warnings: list[str]) -> tuple[list[LaidOutPart], list[join.Overlay], LaidOutPart | None]:
+    """The measured parts laid out with their page numbers and folios, the folio overlays and the
+    index, until the measured parts keep their lengths. Returns the book's parts, the overlays
+    and the index (None without one)."""
     measured = [i for i, part in enumerate(laid) if part.html is not None]
     for _ in range(ROUNDS):
         placed = join.place(laid)
@@ -209,12 +206,13 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
         tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
                              target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
                              first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured}
-        overlay_task = _overlay_task(book, placed, work)
+        overlay_tasks = {id(item): _overlay_task(book, item, work) for item in placed
+                         if item.part.first_folio is None and any(item.part.folio_kinds)}
         index_task = _index_task(book, index_data, anchors, join.right_hand(_end(placed)), work) if index_data else None
-        # Started in order of the time they take: the index (dense with links and columns), the
-        # folio overlay (a page for every page of the book), then the measured parts, longest first.
+        # Started in order of the time they take: the index (dense with links and columns), then
+        # the folio overlays and the measured parts, the longest first.
         order = [index_task] if index_task else []
-        order += [overlay_task] + sorted(tasks.values(), key=lambda task: -len(task.source))
+        order += sorted([*overlay_tasks.values(), *tasks.values()], key=lambda task: -task.cost)
         done = dict(zip(map(id, order), layouts.run(order)))
         numbered = list(laid)
         for i, task in tasks.items():
@@ -225,7 +223,10 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
             break
     else:
         warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
-    return laid, done[id(overlay_task)], done[id(index_task)] if index_task else None
+    overlays = [join.Overlay(done[id(task)].target, item.first_folio - 1,
+                             [page for page, kind in enumerate(item.part.folio_kinds) if kind])
+                for item in placed if (task := overlay_tasks.get(id(item)))]
+    return laid, overlays, done[id(index_task)] if index_task else None
 
 
 def _end(placed: list[join.PlacedPart]) -> int:
@@ -247,12 +248,13 @@ def _by_book_page(placed: list[join.PlacedPart], per_page) -> list:
     return values
 
 
-def _overlay_task(book: Book, placed: list[join.PlacedPart], work: Path) -> PartTask:
-    """The folios of the parts written without them, on pages numbered like the book's."""
-    kinds = _by_book_page(placed, lambda part: part.folio_kinds if part.first_folio is None
-                          else [None] * part.pages)
-    html = folios.overlay_html(kinds, book.language, page_css(book))
-    return PartTask("folios", html, book.root, target=work / "folios.pdf", first_folio=1, tagged=False)
+def _overlay_task(book: Book, item: join.PlacedPart, work: Path) -> PartTask:
+    """The folios of a part written without them, on pages of its own numbered like the book's:
+    one small document per part (a single one for the whole book was slower per page the longer
+    it got: 4 ms a page for 228 pages, 8 ms for 2,000)."""
+    html = folios.overlay_html(item.part.folio_kinds, book.language, page_css(book))
+    return PartTask(f"folios-{item.part.name}", html, book.root, target=work / f"folios-{item.part.name}.pdf",
+                    first_folio=item.first_folio, tagged=False, effort=2000 * item.part.pages)
 
 
 def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path) -> PartTask:
