@@ -140,14 +140,15 @@ def _structure(book: pikepdf.Pdf, sources: list[tuple[pikepdf.Pdf, int]]) -> Non
     book.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
 
 
-def _destination(book: pikepdf.Pdf, anchor: tuple[int, float, float]) -> pikepdf.Array:
+def _destination(pages: list[pikepdf.Object], anchor: tuple[int, float, float]) -> pikepdf.Array:
     page, x, y = anchor
-    return pikepdf.Array([book.pages[page].obj, pikepdf.Name.XYZ, x, y, 0])
+    return pikepdf.Array([pages[page], pikepdf.Name.XYZ, x, y, 0])
 
 
 def _resolve_links(book: pikepdf.Pdf, anchors: dict[str, tuple[int, float, float]]) -> None:
     """Point every link at its anchor's page: WeasyPrint's named destinations (links within a
     part) and the cross-part URIs. A link whose anchor is nowhere in the book is removed."""
+    pages = [page.obj for page in book.pages]  # `book.pages[i]` costs a walk of the page tree
     for page in book.pages:
         annots = page.obj.get("/Annots")
         if annots is None:
@@ -167,7 +168,7 @@ def _resolve_links(book: pikepdf.Pdf, anchors: dict[str, tuple[int, float, float
                 kept.append(annot)
                 continue
             if name in anchors:
-                annot.Dest = _destination(book, anchors[name])
+                annot.Dest = _destination(pages, anchors[name])
                 kept.append(annot)
         page.obj.Annots = kept
 
