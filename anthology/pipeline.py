@@ -26,7 +26,7 @@ from .model import Document
 from .outputs import Staging, write_text
 from .progress import Progress
 from .sources import read as read_source
-from .workers import READING, start_pool
+from .workers import READING, InProcess, start_pool
 
 
 @dataclass
@@ -113,11 +113,12 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             from .render.print_edition import PrintLayout
 
             print_layout = stack.enter_context(PrintLayout(book, pool, texts_cache))
+        # The cover first: it starts a worker process (and loads WeasyPrint in it) at once.
+        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
         # Each text is read, parsed and marked up in a worker; as soon as one is, its print
         # layout starts, while the others are still being read.
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress,
                                    when_ready=print_layout.start if print_layout else None)
-        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
         with ThreadPoolExecutor(max_workers=1) as thread:
             edition = None
@@ -237,24 +238,24 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
 
 def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                    done: list[str] | None = None) -> list[PreparedText]:
-    """Every text prepared in the worker processes, the longest to read first. A text prepared
-    before from the same sources is taken from the cache; one read before but whose markup may
+    """Every text prepared in the worker processes, the longest to read first (a single one, in
+    this process). A text prepared before from the same sources is taken from the cache; one read before but whose markup may
     differ (the glossary changed) is only parsed and marked up again, after those to read.
     `when_ready(tree)` is called with each text's AST as soon as it is done; the ids of the texts
     not taken from the cache are added to `done`."""
-    prepared: list[PreparedText | None] = [None] * len(book.texts)
     keys = [(cache.text_key(book, entry), cache.prepared_key(book, entry)) if texts_cache else None
             for entry in book.texts]
-    jobs, read = {}, {}
-    for i, entry in enumerate(book.texts):
-        prepared[i] = texts_cache.load("prepared", keys[i][1]) if texts_cache else None
-        if prepared[i] is not None:
-            if when_ready:
-                when_ready(prepared[i].tree)
-            continue
-        read[i] = texts_cache.load("texts", keys[i][0]) if texts_cache else None
-        rank = (READING, read[i] is not None, -entry.file.stat().st_size)
-        jobs[pool.submit_ranked(rank, prepare_text_job, book, entry, read[i])] = i
+    prepared: list[PreparedText | None] = [texts_cache.load("prepared", key[1]) if texts_cache else None
+                                           for key in keys]
+    for item in prepared:
+        if item is not None and when_ready:
+            when_ready(item.tree)
+    to_do = [i for i, item in enumerate(prepared) if item is None]
+    read = {i: texts_cache.load("texts", keys[i][0]) if texts_cache else None for i in to_do}
+    # One text alone (an edit) is prepared in this process: a worker would only add its start.
+    here = InProcess() if len(to_do) == 1 else pool
+    jobs = {here.submit_ranked((READING, read[i] is not None, -book.texts[i].file.stat().st_size),
+                               prepare_text_job, book, book.texts[i], read[i]): i for i in to_do}
     for job in as_completed(jobs):
         i = jobs[job]
         prepared[i] = job.result()

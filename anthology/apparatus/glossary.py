@@ -181,8 +181,11 @@ def candidate_terms(text: str, match: TermMatcher, limit: int = CANDIDATES_SHOWN
 
 def candidate_counts(text: str, match: TermMatcher) -> Counter:
     """How often each possible term occurs in `text`: capitalised runs (two words or more) and
-    lower-case words, where no glossary form covers them. Counted text by text, summed over the
-    book, then filtered by `frequent_candidates`."""
+    lower-case words rare in English, where no glossary form covers them. Counted text by text
+    (where the text is read, so the build's own process never loads the word frequencies), summed
+    over the book, then filtered by `frequent_candidates`."""
+    from wordfreq import zipf_frequency
+
     covered = bytearray(len(text))
     for m in match.search_text(text):
         covered[m.start:m.end] = b"\x01" * (m.end - m.start)
@@ -197,20 +200,18 @@ def candidate_counts(text: str, match: TermMatcher) -> Counter:
             words.pop(0)
         if len(words) >= 2 and not is_covered(m.end() - len(" ".join(words)), m.end()):
             counts[" ".join(words)] += 1
+    words: Counter = Counter()
     for m in _WORD.finditer(text):
         word = m.group()
         if word.islower() and len(word) > 3 and not is_covered(m.start(), m.end()):
-            counts[word] += 1
+            words[word] += 1
+    counts.update({word: n for word, n in words.items() if zipf_frequency(word, "en") < RARE_IN_ENGLISH})
     return counts
 
 
 def frequent_candidates(counts: Counter, limit: int = CANDIDATES_SHOWN) -> list[tuple[str, int]]:
-    """The candidates frequent enough to show: names (more than one word) as they are, single
-    words only if they are rare in English."""
-    from wordfreq import zipf_frequency
-
-    scored = [(term, n) for term, n in counts.items() if n >= FREQUENT_ENOUGH
-              and (" " in term or zipf_frequency(term, "en") < RARE_IN_ENGLISH)]
+    """The candidates frequent enough to show, most frequent first."""
+    scored = [(term, n) for term, n in counts.items() if n >= FREQUENT_ENOUGH]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:limit]
 
