@@ -9,6 +9,7 @@ whose Pandoc run is a process of its own, while the rest of the print edition is
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
@@ -25,6 +26,7 @@ from .manifest import Book, TextEntry, load_book
 from .model import Document
 from .outputs import Staging, write_text
 from .progress import Progress
+from .words import load_frequencies
 from .sources import read as read_source
 from .workers import READING, InProcess, start_pool
 
@@ -228,9 +230,13 @@ def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:
 def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[str]] | None = None) -> PreparedText:
     """A text read (unless `read` gives it, from the cache), parsed by Pandoc and marked up by the
     apparatus's text steps: all the work on one text that does not need the others."""
+    # The word frequencies (the glossary's candidate terms need them) load while Pandoc parses.
+    frequencies = threading.Thread(target=load_frequencies, daemon=True)
+    frequencies.start()
     document, read_warnings = read if read is not None else read_text_job(book, entry)
     markdown = text_markdown(book, AssembledText(entry, document))
     tree = ast.from_markdown(markdown)
+    frequencies.join()
     warnings: list[str] = []
     facts = apparatus.apply_to_text(book, tree, warnings)
     return PreparedText(document, read_warnings, markdown, tree, warnings, facts)

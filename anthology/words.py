@@ -22,3 +22,11 @@ def count_words(text: str) -> int:
 
 def reading_minutes(words: int) -> int:
     return max(1, round(words / READING_WORDS_PER_MINUTE))
+
+
+def load_frequencies() -> None:
+    """Load the English word frequencies (wordfreq's list: a sixth of a second, once per
+    process), so that a later lookup is quick."""
+    from wordfreq import get_frequency_dict
+
+    get_frequency_dict("en", "best")

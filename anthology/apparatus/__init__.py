@@ -27,7 +27,7 @@ from .anchors import number_paragraphs, prefix_heading_ids
 from .glossary import finish_glossary, link_glossary
 from .index import check_index, collect_index, mark_index
 from .index_pages import epub_index_section, print_index_html
-from .notes import epub_notes, expand_ibid, label_notes
+from .notes import epub_notes, expand_ibid, label_notes, notes_in
 from .preface import preface_markdown
 from .reading_plan import check_reading_plan
 
@@ -76,7 +76,9 @@ def for_epub(book: Book, ast: dict, warnings: list[str], cache=None) -> dict:
     is the last build's)."""
     with ThreadPoolExecutor(max_workers=1) as thread:
         index = thread.submit(epub_index_section, book, ast, cache)
-        epub_ast = copy_tree(ast)
+        # The EPUB steps edit notes and put blocks between the book's blocks, nothing else: a
+        # block is copied only if it holds a note (a whole copy was a fifth of a second).
+        epub_ast = {**ast, "blocks": [copy_tree(block) if notes_in(block) else block for block in ast["blocks"]]}
         for step in EPUB_STEPS:
             step(book, epub_ast, warnings)
         epub_ast["blocks"].extend(index.result())
