@@ -245,8 +245,9 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
 def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                    done: list[str] | None = None) -> list[PreparedText]:
     """Every text prepared in the worker processes, the longest to read first (a single one, in
-    this process). A text prepared before from the same sources is taken from the cache; one read before but whose markup may
-    differ (the glossary changed) is only parsed and marked up again, after those to read.
+    this process). A text prepared before from the same sources is taken from the cache; one
+    read before but whose markup may differ (the glossary changed) is only parsed and marked up
+    again, after those to read.
     `when_ready(tree)` is called with each text's AST as soon as it is done; the ids of the texts
     not taken from the cache are added to `done`."""
     keys = [(cache.text_key(book, entry), cache.prepared_key(book, entry)) if texts_cache else None

@@ -4,8 +4,8 @@ side, on every core the machine has.
 WeasyPrint is pure Python for most of its work, so only processes run it in parallel. They are
 forked from a server process that has imported the package (not WeasyPrint: the first jobs read
 texts, and a server that loaded WeasyPrint first made the whole build slower, measured), so each
-starts in a fraction of a second. With one job (one core, or `--jobs 1`), or where the machine cannot give a process pool its
-shared queues, everything runs in the build's own process.
+starts in a fraction of a second. With one job (one core, or `--jobs 1`), or where the machine
+cannot give a process pool its shared queues, everything runs in the build's own process.
 
 Jobs are handed to the processes most urgent first (`submit_ranked`), not in the order they were
 submitted: a text's layout is submitted when the text is ready, and the longest, started last in
@@ -23,7 +23,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 PRELOAD = ["anthology.pipeline"]
 READING, LAYOUT, LAST = 0, 1, 9
 """Ranks (the first item of a job's rank): reading a text comes first, since everything waits for
-the texts; then layouts (the longest first); what is needed only at the end, or fills idle time, last."""
+the texts; then layouts (the longest first); last, what is needed only at the end."""
 
 
 def worker_count() -> int:
@@ -80,8 +80,8 @@ class Ranked(Executor):
                     continue
                 try:
                     inner = self.pool.submit(fn, *args, **kwargs)
-                except Exception as exc:  # a broken pool (a worker killed): fail the job, never leave it waiting
-                    future.set_exception(exc)
+                except Exception as exc:  # a broken pool (a worker was killed): fail the job,
+                    future.set_exception(exc)  # never leave it waiting
                     continue
                 self._running += 1
                 inner.add_done_callback(lambda done, f=future: self._ended(f, done))

@@ -10,8 +10,8 @@
 3. The parts' lengths give every part its first folio, and so every anchor its page. Second
    round: the measured parts are laid out again with the real numbers and their real folios; the
    index is laid out with its page numbers, after the last part; a folio overlay per part prints
-   the page numbers of the parts written without them (render/folios.py). Should a measured part come out
-   longer or shorter with its real numbers, the second round is done again with the new folios.
+   the page numbers of the parts written without them (render/folios.py). Should a measured part
+   come out longer or shorter with its real numbers, the second round is done again.
 4. The parts are joined (render/join.py) into the PDF.
 
 Nothing is laid out twice except those few pages of front matter, and an edit to one text changes
@@ -56,7 +56,7 @@ class PrintEdition:
     from_cache: int = 0
     """How many parts (and overlays, index) were taken from the cache."""
     seconds: float = 0.0
-    """From the print HTML to the written PDF."""
+    """From the first part started to the PDF written."""
 
 
 class PartCache:
@@ -160,7 +160,8 @@ class PrintLayout:
         book, edition = self.book, self.edition
         front = [PartTask(part.name, part.html, book.root, target=self.work / f"{part.name}.pdf", tagged=TAGGED)
                  for part in parts.split(print_frame(book, book_ast))]
-        rest = [self._section_task(name, ast_json) for name, ast_json in sections(book, book_ast, skip=set(self.started))]
+        rest = [self._section_task(name, ast_json)
+                for name, ast_json in sections(book, book_ast, skip=set(self.started))]
         for task in front + rest:
             self.started[task.name] = self.layouts.start(task)
         order = [task.name for task in front] + section_ids(book_ast)
