@@ -115,12 +115,12 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             from .render.print_edition import PrintLayout
 
             print_layout = stack.enter_context(PrintLayout(book, pool, texts_cache))
-        # The cover first: it starts a worker process (and loads WeasyPrint in it) at once.
-        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
         # Each text is read, parsed and marked up in a worker; as soon as one is, its print
         # layout starts, while the others are still being read.
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress,
                                    when_ready=print_layout.start if print_layout else None)
+        # The cover after the texts: submitted first, it held a worker the texts were waiting for.
+        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
         with ThreadPoolExecutor(max_workers=1) as thread:
             edition = None

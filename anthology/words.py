@@ -30,3 +30,20 @@ def load_frequencies() -> None:
     from wordfreq import get_frequency_dict
 
     get_frequency_dict("en", "best")
+
+
+_ZIPF_BY_FREQUENCY: dict[float | None, float] = {}
+
+
+def zipf(word: str) -> float:
+    """wordfreq's `zipf_frequency(word, "en")`, for a word of ASCII letters without its tokenizer
+    (most of its cost): such a word is one token, its lower-case self, so its Zipf value depends
+    only on the frequency the word list gives that token; wordfreq computes it once per frequency."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    if not (word.isascii() and word.isalpha()):
+        return zipf_frequency(word, "en")
+    freq = get_frequency_dict("en", "best").get(word.lower())  # as wordfreq asks, so its cache serves both
+    if freq not in _ZIPF_BY_FREQUENCY:
+        _ZIPF_BY_FREQUENCY[freq] = zipf_frequency(word, "en")
+    return _ZIPF_BY_FREQUENCY[freq]

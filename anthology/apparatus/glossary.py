@@ -184,7 +184,7 @@ def candidate_counts(text: str, match: TermMatcher) -> Counter:
     lower-case words rare in English, where no glossary form covers them. Counted text by text
     (where the text is read, so the build's own process never loads the word frequencies), summed
     over the book, then filtered by `frequent_candidates`."""
-    from wordfreq import zipf_frequency
+    from ..words import zipf
 
     covered = bytearray(len(text))
     for m in match.search_text(text):
@@ -205,7 +205,7 @@ def candidate_counts(text: str, match: TermMatcher) -> Counter:
         word = m.group()
         if word.islower() and len(word) > 3 and not is_covered(m.start(), m.end()):
             words[word] += 1
-    counts.update({word: n for word, n in words.items() if zipf_frequency(word, "en") < RARE_IN_ENGLISH})
+    counts.update({word: n for word, n in words.items() if zipf(word) < RARE_IN_ENGLISH})
     return counts
 
 

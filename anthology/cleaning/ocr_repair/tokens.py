@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wordfreq import get_frequency_dict, zipf_frequency
+from ...words import zipf as english_zipf
 
 FUNCTION_WORDS = frozenset(
     """a an the this that these those its it his her their our my your is was are were be been
@@ -41,24 +41,7 @@ PROTECTED_ZIPF = 4.0
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
     """Zipf frequency of `word` in English (0 for unknown), cached: rules ask many times."""
-    word = word.replace("’", "'")
-    if word.isascii() and word.isalpha():
-        return _plain_zipf(word)
-    return zipf_frequency(word, "en")
-
-
-_ZIPF_BY_FREQUENCY: dict[float | None, float] = {}
-
-
-def _plain_zipf(word: str) -> float:
-    """`zipf_frequency` of a word of ASCII letters, without its tokenizer (most of its cost).
-
-    Such a word is one token, its lower-case self, so its Zipf value depends only on the
-    frequency the word list gives that token; wordfreq itself computes it, once per frequency."""
-    freq = get_frequency_dict("en", "best").get(word.lower())  # as wordfreq asks, so its cache serves both
-    if freq not in _ZIPF_BY_FREQUENCY:
-        _ZIPF_BY_FREQUENCY[freq] = zipf_frequency(word, "en")
-    return _ZIPF_BY_FREQUENCY[freq]
+    return english_zipf(word.replace("’", "'"))
 
 
 _CACHES: dict[frozenset, dict] = {}
