@@ -110,15 +110,30 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
     from .render.cover import render_cover
 
     with start_pool(jobs) as pool, ExitStack() as stack:
-        print_layout = None
+        print_layout = epub_writer = None
         if only in (None, "pdf"):
             from .render.print_edition import PrintLayout
 
             print_layout = stack.enter_context(PrintLayout(book, pool, texts_cache))
+        epub_texts: dict[str, list] = {}
+        if only in (None, "epub"):
+            from .render.epub import PandocEpub
+
+            epub_writer = stack.enter_context(PandocEpub(book, texts_cache, pool.jobs))
+
+        def when_ready(tree: dict) -> None:
+            if print_layout:
+                print_layout.start(tree)
+            opening = tree["blocks"][0] if tree["blocks"] else {}
+            if epub_writer and opening.get("t") == "Header" and opening["c"][0] == 1:
+                # Its EPUB chapter too, while the book is assembled (a chapter is a level-1 section).
+                epub = apparatus.epub_text(book, tree, result.warnings)
+                epub_texts[opening["c"][1][0]] = epub["blocks"]
+                epub_writer.start(epub)
+
         # Each text is read, parsed and marked up in a worker; as soon as one is, its print
-        # layout starts, while the others are still being read.
-        book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress,
-                                   when_ready=print_layout.start if print_layout else None)
+        # layout and its EPUB chapter start, while the others are still being read.
+        book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready)
         # The cover after the texts: submitted first, it held a worker the texts were waiting for.
         cover = pool.submit(render_cover, book) if only in (None, "epub") else None
 
@@ -129,12 +144,10 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                 pdf_target = staging.path(f"{book.output_stem}.pdf")
                 edition = thread.submit(print_layout.finish, book_ast, pdf_target)
             epub_ast = entries = None
-            if only in (None, "epub"):
-                from .render.epub import pandoc_epub
-
+            if epub_writer:
                 with progress.stage("prepare EPUB"):
-                    epub_ast = apparatus.for_epub(book, book_ast, result.warnings, cache=texts_cache)
-                    entries = pandoc_epub(book, epub_ast, cache=texts_cache, jobs=pool.jobs)
+                    epub_ast = apparatus.for_epub(book, book_ast, result.warnings, cache=texts_cache, texts=epub_texts)
+                    entries = epub_writer.write(epub_ast)
             page_starts = print_folios = None
             layout_key = cache.layout_key(book, ast.to_json(book_ast)) if texts_cache else None
             if edition is not None:

@@ -139,14 +139,22 @@ def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(
         return read_entries(target)
 
     cache = Cache(tmp_path)
+
+    def by_chapter(book_ast):
+        chapters = epub_chapters.Chapters(write, "test", cache)
+        try:
+            return epub_chapters.by_chapter(book_ast, chapters)
+        finally:
+            chapters.close()
+
     book_ast = ast.from_markdown(CROSS_LINKED)
     whole = write(ast.to_json(book_ast))
-    assert epub_chapters.by_chapter(book_ast, write, "test", cache) == whole
+    assert by_chapter(book_ast) == whole
     runs.clear()
-    assert epub_chapters.by_chapter(book_ast, write, "test", cache) == whole
+    assert by_chapter(book_ast) == whole
     assert len(runs) == 1  # the skeleton: every chapter came from the cache
     edited = ast.from_markdown(CROSS_LINKED.replace("Last.", "The very last."))
-    assert epub_chapters.by_chapter(edited, write, "test", cache) == write(ast.to_json(edited))
+    assert by_chapter(edited) == write(ast.to_json(edited))
 
 
 def test_the_worker_pool_starts_the_most_urgent_job_first_and_fails_jobs_it_cannot_start():

@@ -69,17 +69,30 @@ def finish_book(book: Book, ast: dict, warnings: list[str], facts: dict) -> dict
     return ast
 
 
-def for_epub(book: Book, ast: dict, warnings: list[str], cache=None) -> dict:
-    """The EPUB's AST: a copy of the shared one with the EPUB-only apparatus added. The index
-    section is made from the shared AST's marks (the EPUB steps add or move none) in a thread,
-    since most of its time is Pandoc's, in a process of its own (or `cache`'s, if its Markdown
-    is the last build's)."""
+def for_epub(book: Book, ast: dict, warnings: list[str], cache=None, texts: dict[str, list] | None = None) -> dict:
+    """The EPUB's AST: a copy of the shared one with the EPUB-only apparatus added; `texts` are
+    texts already made so (`epub_text`), by id. The index section is made from the shared AST's
+    marks (the EPUB steps add or move none) in a thread, since most of its time is Pandoc's, in a
+    process of its own (or `cache`'s, if its Markdown is the last build's)."""
     with ThreadPoolExecutor(max_workers=1) as thread:
         index = thread.submit(epub_index_section, book, ast, cache)
-        # The EPUB steps edit notes and put blocks between the book's blocks, nothing else: a
-        # block is copied only if it holds a note (a whole copy was a fifth of a second).
-        epub_ast = {**ast, "blocks": [copy_tree(block) if notes_in(block) else block for block in ast["blocks"]]}
-        for step in EPUB_STEPS:
-            step(book, epub_ast, warnings)
-        epub_ast["blocks"].extend(index.result())
+        sections: list[tuple[str | None, list]] = [(None, [])]
+        for block in ast["blocks"]:
+            if block["t"] == "Header" and block["c"][0] == 1:
+                sections.append((block["c"][1][0], []))
+            sections[-1][1].append(block)
+        made = texts or {}
+        blocks = [block for ident, section in sections
+                  for block in (made[ident] if ident in made else epub_text(book, {**ast, "blocks": section}, warnings)["blocks"])]
+        epub_ast = {**ast, "blocks": blocks + index.result()}
+    return epub_ast
+
+
+def epub_text(book: Book, ast: dict, warnings: list[str]) -> dict:
+    """`ast` (a text, or several) with the EPUB steps done, the shared AST left as it was."""
+    # The EPUB steps edit notes and put blocks between the book's blocks, nothing else: a block
+    # is copied only if it holds a note (a whole copy was a fifth of a second).
+    epub_ast = {**ast, "blocks": [copy_tree(block) if notes_in(block) else block for block in ast["blocks"]]}
+    for step in EPUB_STEPS:
+        step(book, epub_ast, warnings)
     return epub_ast

@@ -20,7 +20,7 @@ import yaml
 from ..ast import to_json
 from ..manifest import Book
 from ..outputs import atomic_path
-from . import a11y, pandoc
+from . import a11y, epub_chapters, pandoc
 from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover
 from .epub_package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
                            write_entries, x)
@@ -70,31 +70,51 @@ def page_source(book: Book) -> str:
 PANDOC_ARGS = ["--split-level=1", "--toc-depth=3"]
 
 
-def pandoc_epub(book: Book, book_ast: dict, cache=None, jobs: int | None = None) -> dict[str, bytes]:
-    """Pandoc's EPUB of the book, as zip entries: written chapter by chapter, `jobs` Pandocs at a
+class PandocEpub:
+    """Pandoc's EPUB of the book, as zip entries, written chapter by chapter, `jobs` Pandocs at a
     time, chapters unchanged since the last build taken from `cache` (render/epub_chapters.py).
-    Pandoc runs in processes of its own, so the pipeline does this while WeasyPrint lays out the
-    PDF; `finish` then needs the layout."""
-    from ..cache import code_version
-    from ..workers import worker_count
-    from . import epub_chapters
+    A text's chapter can be started as soon as the text is ready (`start`); `write` makes the
+    rest when the whole book is. Pandoc runs in processes of its own, so all this goes on while
+    WeasyPrint lays out the PDF; `finish` then needs the layout."""
 
-    with tempfile.TemporaryDirectory(prefix="anthology-epub-") as tmp:
+    def __init__(self, book: Book, cache=None, jobs: int | None = None):
+        from ..cache import code_version
+        from ..workers import worker_count
+
+        self.tmp = tempfile.TemporaryDirectory(prefix="anthology-epub-")
         metadata = yaml.safe_dump(epub_metadata(book), allow_unicode=True)
-        meta_file = Path(tmp) / "metadata.yaml"
-        meta_file.write_text(metadata, encoding="utf-8")
-        epoch = source_date_epoch(book)
-        runs = itertools.count()
+        self.meta_file = Path(self.tmp.name) / "metadata.yaml"
+        self.meta_file.write_text(metadata, encoding="utf-8")
+        self.epoch = source_date_epoch(book)
+        self.runs = itertools.count()
+        context = repr((code_version(), metadata, self.epoch, PANDOC_ARGS))
+        self.chapters = epub_chapters.Chapters(self.pandoc, context, cache, jobs or worker_count())
 
-        def write(ast_json: str) -> dict[str, bytes]:
-            raw = Path(tmp) / f"pandoc-{next(runs)}.epub"
-            pandoc.convert(ast_json, "epub3", from_format="json", outputfile=raw, source_date_epoch=epoch,
-                           args=[*PANDOC_ARGS, f"--metadata-file={meta_file}"])
-            return read_entries(raw)
+    def __enter__(self) -> "PandocEpub":
+        return self
 
-        context = repr((code_version(), metadata, epoch, PANDOC_ARGS))
-        entries = epub_chapters.by_chapter(book_ast, write, context, cache, jobs or worker_count())
-        return entries if entries is not None else write(to_json(book_ast))
+    def __exit__(self, *exc) -> None:
+        self.chapters.close()
+        self.tmp.cleanup()
+
+    def pandoc(self, ast_json: str) -> dict[str, bytes]:
+        raw = Path(self.tmp.name) / f"pandoc-{next(self.runs)}.epub"
+        pandoc.convert(ast_json, "epub3", from_format="json", outputfile=raw, source_date_epoch=self.epoch,
+                       args=[*PANDOC_ARGS, f"--metadata-file={self.meta_file}"])
+        return read_entries(raw)
+
+    def start(self, chapter_ast: dict) -> None:
+        self.chapters.start(chapter_ast)
+
+    def write(self, book_ast: dict) -> dict[str, bytes]:
+        entries = epub_chapters.by_chapter(book_ast, self.chapters)
+        return entries if entries is not None else self.pandoc(to_json(book_ast))
+
+
+def pandoc_epub(book: Book, book_ast: dict, cache=None, jobs: int | None = None) -> dict[str, bytes]:
+    """Pandoc's EPUB of the whole book at once (see `PandocEpub`)."""
+    with PandocEpub(book, cache, jobs) as writer:
+        return writer.write(book_ast)
 
 
 def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageStart] | None = None,

@@ -7,7 +7,8 @@ build), though a chapter's XHTML depends on nothing but the chapter. So Pandoc w
    whole package (`content.opf`, the navigation, `toc.ncx`, one file per chapter), as Pandoc
    would write it for the whole book, in a tenth of the time;
 2. each chapter on its own, several at once, and only the chapters that changed since the last
-   build (the others are in the cache, keyed by the chapter's content and the metadata).
+   build (the others are in the cache, keyed by the chapter's content and the metadata); a
+   text's chapter as soon as the text is ready (`Chapters.start`), before the book is.
 
 Each chapter file of the skeleton gets its chapter's body. One thing crosses chapters: a link.
 Pandoc points every internal link at the file that holds its target ("ch008.xhtml#gloss-nep"),
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
 from ..ast import to_json
@@ -44,23 +45,42 @@ def chapters(book_ast: dict) -> list[list[dict]] | None:
     return cut
 
 
-def by_chapter(book_ast: dict, write: Callable[[str], Entries], context: str, cache=None,
-               jobs: int = 2) -> Entries | None:
-    """The EPUB's entries as `write` (Pandoc's EPUB writer on an AST's JSON) makes them for the
-    whole book, from a skeleton and one run per chapter; `context` is what else the output
-    depends on (metadata, options, code), for the cache. None if the book cannot be cut into
-    chapters."""
+class Chapters:
+    """Chapters being written by Pandoc (`start`), several at once, each once, kept in `cache`;
+    `write` is Pandoc's EPUB writer on an AST's JSON, and `context` what else its output depends
+    on (metadata, options, code)."""
+
+    def __init__(self, write: Callable[[str], Entries], context: str, cache=None, jobs: int = 2):
+        self.write, self.context, self.cache = write, context, cache
+        self.threads = ThreadPoolExecutor(max_workers=max(1, jobs))
+        self.started: dict[str, Future] = {}
+
+    def start(self, chapter_ast: dict) -> Future:
+        """The chapter's XHTML from its `<body>` on, as Pandoc writes it alone."""
+        ast_json = to_json(chapter_ast)
+        key = hashlib.sha256((self.context + ast_json).encode("utf-8")).hexdigest()
+        if key not in self.started:
+            self.started[key] = self.threads.submit(_chapter, ast_json, key, self.write, self.cache)
+        return self.started[key]
+
+    def close(self) -> None:
+        self.threads.shutdown()
+
+
+def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
+    """The EPUB's entries as Pandoc's EPUB writer makes them for the whole book, from a skeleton
+    and one run per chapter (those started already are not started again). None if the book
+    cannot be cut into chapters."""
     cut = chapters(book_ast)
     if not cut:
         return None
     skeleton = {**book_ast, "blocks": [block for chapter in cut for block in chapter if block["t"] == "Header"]}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
-        bodies = [threads.submit(_chapter, {**book_ast, "blocks": chapter}, write, context, cache) for chapter in cut]
-        entries = write(to_json(skeleton))
-        files = sorted(name for name in entries if CHAPTER_FILE.match(name))
-        if len(files) != len(cut):
-            return None
-        bodies = [body.result() for body in bodies]
+    bodies = [chapters_.start({**book_ast, "blocks": chapter}) for chapter in cut]
+    entries = chapters_.write(to_json(skeleton))
+    files = sorted(name for name in entries if CHAPTER_FILE.match(name))
+    if len(files) != len(cut):
+        return None
+    bodies = [body.result() for body in bodies]
     holder = {ident: name.rsplit("/", 1)[1] for name, body in zip(files, bodies) for ident in ID.findall(body)}
     for name, body in zip(files, bodies):
         head = BODY_OPEN.split(entries[name].decode("utf-8"), maxsplit=1)[0]
@@ -78,10 +98,7 @@ def by_chapter(book_ast: dict, write: Callable[[str], Entries], context: str, ca
     return entries
 
 
-def _chapter(chapter_ast: dict, write: Callable[[str], Entries], context: str, cache) -> str:
-    """One chapter's XHTML from its `<body>` on, as Pandoc writes it alone."""
-    ast_json = to_json(chapter_ast)
-    key = hashlib.sha256((context + ast_json).encode("utf-8")).hexdigest()
+def _chapter(ast_json: str, key: str, write: Callable[[str], Entries], cache) -> str:
     found = cache.load("epub-chapters", key) if cache is not None else None
     if found is not None:
         return found
