@@ -119,20 +119,21 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         if only in (None, "epub"):
             from .render.epub import PandocEpub
 
-            epub_writer = stack.enter_context(PandocEpub(book, texts_cache, pool.jobs))
+            # Beside the PDF, one Pandoc at a time: the PDF takes longer, and needs the cores.
+            epub_writer = stack.enter_context(PandocEpub(book, texts_cache, 1 if print_layout else pool.jobs))
 
         def when_ready(tree: dict) -> None:
             if print_layout:
                 print_layout.start(tree)
             opening = tree["blocks"][0] if tree["blocks"] else {}
-            if epub_writer and opening.get("t") == "Header" and opening["c"][0] == 1:
-                # Its EPUB chapter too, while the book is assembled (a chapter is a level-1 section).
+            if epub_writer and not print_layout and opening.get("t") == "Header" and opening["c"][0] == 1:
+                # EPUB only: its chapter too, while the book is assembled (a level-1 section).
                 epub = apparatus.epub_text(book, tree, result.warnings)
                 epub_texts[opening["c"][1][0]] = epub["blocks"]
                 epub_writer.start(epub)
 
         # Each text is read, parsed and marked up in a worker; as soon as one is, its print
-        # layout and its EPUB chapter start, while the others are still being read.
+        # layout starts (or, for an EPUB alone, its EPUB chapter), while the others are read.
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready)
         # The cover after the texts: submitted first, it held a worker the texts were waiting for.
         cover = pool.submit(render_cover, book) if only in (None, "epub") else None
