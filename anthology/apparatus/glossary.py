@@ -172,13 +172,6 @@ _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:of\s+|the\s+|of\s+the
 _WORD = re.compile(r"\b[^\W\d_][\w’'\-]*\b")
 
 
-def candidate_terms(text: str, match: TermMatcher, limit: int = CANDIDATES_SHOWN) -> list[tuple[str, int]]:
-    """Frequent terms in `text` that no glossary form covers: capitalised runs of words ("Red
-    Army") and words that are rare in English but frequent here ("kolkhozes"). Personal names
-    are not filtered out; they belong in the index, and an editor skips them at a glance."""
-    return frequent_candidates(candidate_counts(text, match), limit)
-
-
 def candidate_counts(text: str, match: TermMatcher) -> Counter:
     """How often each possible term occurs in `text`: capitalised runs (two words or more) and
     lower-case words rare in English, where no glossary form covers them. Counted text by text

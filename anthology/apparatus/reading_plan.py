@@ -246,7 +246,7 @@ def resolve(book, tree: dict) -> list[PlannedMeeting]:
                 title=entry.title if label else running_head(entry, book.texts),
                 label=label,
                 start=segs[first].ident,
-                end=end_anchor(text_id, paragraphs[-1]) if paragraphs else segs[first].ident,
+                end=_reading_end(text_id, segs, first, stop),
                 first_paragraph=paragraphs[0] if paragraphs else None,
                 last_paragraph=paragraphs[-1] if paragraphs else None,
                 words=sum(seg.words for seg in segs[first:stop]),
@@ -372,9 +372,15 @@ def reading_ends(book, tree: dict) -> set[str]:
             found = _segment_range(reading, texts, where, "", []) if reading.start in where else None
             if found is not None:
                 text_id, first, stop, _ = found
-                paragraphs = [n for seg in texts[text_id][first:stop] for n in seg.paragraphs]
-                ends.add(end_anchor(text_id, paragraphs[-1]) if paragraphs else texts[text_id][first].ident)
+                ends.add(_reading_end(text_id, texts[text_id], first, stop))
     return ends
+
+
+def _reading_end(text_id: str, segs: list[Segment], first: int, stop: int) -> str:
+    """Where a reading of segments `first` to `stop` ends: its last paragraph's end anchor (or,
+    with no paragraph, its first segment)."""
+    paragraphs = [n for seg in segs[first:stop] for n in seg.paragraphs]
+    return end_anchor(text_id, paragraphs[-1]) if paragraphs else segs[first].ident
 
 
 def check_reading_plan(book, tree: dict, warnings: list[str], facts: dict) -> None:

@@ -188,13 +188,6 @@ class PrintLayout:
                         section=(self.head, ast_json, self.tail))
 
 
-def lay_out_print_edition(book: Book, book_ast: dict, target: Path, pool: Executor,
-                          cache: Cache | None = None) -> PrintEdition:
-    """Lay out the whole book at once and write its PDF to `target`."""
-    with PrintLayout(book, pool, cache) as layout:
-        return layout.finish(book_ast, target)
-
-
 def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layouts, work: Path,
                   warnings: list[str]) -> tuple[list[LaidOutPart], list[join.Overlay], LaidOutPart | None]:
     """The measured parts laid out with their page numbers and folios, the folio overlays and the
