@@ -118,11 +118,29 @@ def mark_part_headings(book: Book, book_ast: dict) -> dict:
     return {**book_ast, "blocks": blocks}
 
 
-def other_parts(book: Book, book_ast: dict) -> list[dict]:
-    """The book's level-1 sections that are not texts (a glossary), for the contents."""
+def other_parts(book: Book, book_ast: dict) -> tuple[list[dict], list[dict]]:
+    """The book's level-1 sections that are not texts, for the contents, in reading order: those
+    before the first text (the preface, the reading plan) and those after it (the glossary, then
+    the index, which is laid out after the book and is not in its AST)."""
+    from ..apparatus.index import index_for
+    from ..apparatus.index_pages import SECTION_ID, TITLE
+
     text_ids = {entry.id for entry in book.texts}
-    return [{"id": block["c"][1][0], "title": stringify(block["c"][2])} for block in book_ast["blocks"]
-            if block["t"] == "Header" and block["c"][0] == 1 and block["c"][1][0] not in text_ids]
+    before: list[dict] = []
+    after: list[dict] = []
+    after_texts = False
+    for block in book_ast["blocks"]:
+        if block["t"] != "Header" or block["c"][0] != 1:
+            continue
+        ident = block["c"][1][0]
+        if ident in text_ids:
+            after_texts = True
+            continue
+        part = {"id": ident, "title": stringify(block["c"][2])}
+        (after if after_texts else before).append(part)
+    if index_for(book):
+        after.append({"id": SECTION_ID, "title": TITLE})
+    return before, after
 
 
 def body_html_json(ast_json: str) -> str:

@@ -197,6 +197,8 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
     for _ in range(ROUNDS):
         placed = join.place(laid)
         anchors = _folios(placed)
+        if index_data:  # the contents lists the index, laid out after the book
+            anchors.setdefault(apparatus.index_pages.SECTION_ID, join.right_hand(_end(placed)))
         tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
                              target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
                              first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured}
