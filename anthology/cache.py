@@ -52,11 +52,9 @@ def text_key(book, entry) -> str:
 
 
 def prepared_key(book, entry) -> str:
-    from .apparatus.data import apparatus_file
-
     root = Path(book.root)
     files = [book.manifest_path, *(p for p in (root / "templates").rglob("*") if p.is_file())]
-    files += [path for kind in ("glossary", "index") if (path := apparatus_file(book, kind))]
+    files += [path for kind in ("glossary", "index") if (path := book.apparatus_file(kind))]
     h = digest_files(set(files))
     h.update(text_key(book, entry).encode())
     return h.hexdigest()

@@ -73,12 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         say(f"{kind.upper():5} {shown} ({size:.0f} KB{pages})")
     say(f"cleaning report: {result.book.root / 'output' / 'cleaning-report.html'}")
     if args.proof is not None and "pdf" in result.outputs:
-        from .render.proof import make_proof, parse_pages
+        from .render.pdf.proof import make_proof, parse_pages
         made = make_proof(result.outputs["pdf"], result.book.root / "output" / "proof", parse_pages(args.proof) or None)
         say(f"proof  {made[-1]} ({len(made) - 1} pages)")
     if args.booklet is not None and "pdf" in result.outputs:
         from .outputs import atomic_path
-        from .render.booklet import impose
+        from .render.pdf.booklet import impose
         target = result.outputs["pdf"].with_name(result.outputs["pdf"].stem + "-booklet.pdf")
         with atomic_path(target) as part:
             sheets = impose(result.outputs["pdf"], part, sheets_per_signature=args.booklet or None)

@@ -96,6 +96,13 @@ class Book:
     def output_stem(self) -> str:
         return self.meta.get("output_name") or "anthology"
 
+    def apparatus_file(self, name: str) -> Path | None:
+        """The file for `name` ("glossary" or "index"): `file:` in the manifest's `name:` section if
+        the manifest has one, else `<name>.yml` beside the manifest; None if there is no such file."""
+        config = getattr(self, name, None) or {}
+        path = self.root / config.get("file", f"{name}.yml")
+        return path if path.is_file() else None
+
 
 def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> dict:
     """Map each value's path (keys and indexes) to its 1-based line in the YAML source."""

@@ -4,7 +4,7 @@ previous one returned.
 
 Work that can run side by side does: each text is read, parsed and marked up in the worker
 processes (anthology/workers.py); its print layout starts there as soon as it is ready, while the
-other texts are still being read (render/print_edition.py); and this process writes the EPUB,
+other texts are still being read (render/pdf/edition.py); and this process writes the EPUB,
 whose Pandoc run is a process of its own, while the rest of the print edition is laid out."""
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus, ast, cache, report
+from . import apparatus, cache, doctree, report
 from .cache import Cache
 from .assemble import AssembledText, text_markdown
-from .cleaning import apply_pass
+from .passes import apply_pass
 from .errors import AnthologyError, EditorialError
 from .inputs import decode_source
 from .manifest import Book, TextEntry, load_book
 from .model import Document
 from .outputs import Staging, write_text
 from .progress import Progress
-from .words import load_frequencies
+from .prose import load_frequencies
 from .sources import read as read_source
 from .workers import READING, InProcess, start_pool
 
@@ -107,17 +107,17 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
 
 def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress,
                 texts_cache: Cache | None, jobs: int | None) -> None:
-    from .render.cover import render_cover
+    from .render.epub.cover import render_cover
 
     with start_pool(jobs) as pool, ExitStack() as stack:
         print_layout = epub_writer = None
         if only in (None, "pdf"):
-            from .render.print_edition import PrintLayout
+            from .render.pdf.edition import PrintLayout
 
             print_layout = stack.enter_context(PrintLayout(book, pool, texts_cache))
         epub_texts: dict[str, list] = {}
         if only in (None, "epub"):
-            from .render.epub import PandocEpub
+            from .render.epub.edition import PandocEpub
 
             # Beside the PDF, one Pandoc at a time: the PDF takes longer, and needs the cores.
             epub_writer = stack.enter_context(PandocEpub(book, texts_cache, 1 if print_layout else pool.jobs))
@@ -150,7 +150,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                     epub_ast = apparatus.for_epub(book, book_ast, result.warnings, cache=texts_cache, texts=epub_texts)
                     entries = epub_writer.write(epub_ast)
             page_starts = print_folios = None
-            layout_key = cache.layout_key(book, ast.to_json(book_ast)) if texts_cache else None
+            layout_key = cache.layout_key(book, doctree.to_json(book_ast)) if texts_cache else None
             if edition is not None:
                 with progress.stage("wait for the PDF"):
                     edition = edition.result()
@@ -168,7 +168,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                     result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
                                            "last laid out; build both (python build.py) to add them")
     if epub_ast is not None:
-        from .render.epub import write_epub
+        from .render.epub.edition import write_epub
 
         with progress.stage("write EPUB"):
             write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
@@ -216,7 +216,7 @@ def _assemble(book: Book, result: BuildResult, prepared: list[PreparedText], rep
     plan = plan_for_preface(book, result.texts, book_ast)
     preface = apparatus.preface_markdown(book, result.texts, report_data, plan=plan)
     write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(item.markdown for item in prepared))
-    book_ast["blocks"][:0] = ast.from_markdown(preface)["blocks"]
+    book_ast["blocks"][:0] = doctree.from_markdown(preface)["blocks"]
     facts = apparatus.sum_facts([item.facts for item in prepared])
     facts["reading-plan"] = plan
     return apparatus.finish_book(book, book_ast, result.warnings, facts)
@@ -249,7 +249,7 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
     frequencies.start()
     document, read_warnings = read if read is not None else read_text_job(book, entry)
     markdown = text_markdown(book, AssembledText(entry, document))
-    tree = ast.from_markdown(markdown)
+    tree = doctree.from_markdown(markdown)
     frequencies.join()
     warnings: list[str] = []
     facts = apparatus.apply_to_text(book, tree, warnings)

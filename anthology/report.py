@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .outputs import write_text
-from .words import count_words
+from .prose import count_words
 
 
 def report_data(book, texts) -> dict:

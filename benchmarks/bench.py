@@ -51,12 +51,12 @@ FLOOR = textwrap.dedent("""
     import json, re, resource, sys, time
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from anthology import apparatus, ast, cache
+    from anthology import apparatus, cache
     from anthology.pipeline import assembled_book
-    from anthology.render import parts
-    from anthology.render.html import mark_part_headings, page_css, print_frame, section_html
-    from anthology.render.index_places import unmark
-    from anthology.render.pdf import render
+    from anthology.render.pdf import parts
+    from anthology.render.pdf.html import mark_part_headings, page_css, print_frame, section_html
+    from anthology.render.pdf.index_places import unmark
+    from anthology.render.weasy import render
 
     book, book_ast = assembled_book(Path({project!r}) / "anthology.yml", jobs=1)  # texts from the cache
     # The numbers the contents, the reading plan and the index print: the cold build's.
@@ -96,7 +96,7 @@ TEXTS_ONLY = textwrap.dedent("""
     body = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--wrap=none", "--section-divs"])
     t_pandoc = time.perf_counter() - t
     from anthology.manifest import load_book
-    from anthology.render.html import page_css
+    from anthology.render.pdf.html import page_css
     page = page_css(load_book(root / "anthology.yml"))  # the book's page size and margins
     html = ('<html lang="en"><head><link rel="stylesheet" href="styles/print.css"><style>' + page
             + '</style></head><body>' + body + '</body></html>')

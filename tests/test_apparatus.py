@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from anthology import ast as pandoc_ast
+from anthology import doctree
 from anthology.apparatus import glossary, index, index_pages, locators, notes
 from anthology.apparatus.inlines import TermMatcher, inline_text, rewrite, span
 from anthology.errors import ManifestError
@@ -36,23 +36,23 @@ def tree_of(markdown: str) -> dict:
     """A book AST as the pipeline makes it: texts are level-1 sections with class `text`."""
     from anthology.apparatus.anchors import number_paragraphs, prefix_heading_ids
 
-    tree = pandoc_ast.from_markdown(markdown)
+    tree = doctree.from_markdown(markdown)
     prefix_heading_ids(None, tree, [])
     number_paragraphs(None, tree, [])
     return tree
 
 
 def spans(node, cls: str) -> list[dict]:
-    from anthology.ast import find_nodes
+    from anthology.doctree import find_nodes
 
     return find_nodes(node, lambda n: n["t"] in ("Span", "Link") and cls in n["c"][0][1])
 
 
 def xhtml_of(blocks: list) -> ET.Element:
     """Pandoc's HTML for some blocks, parsed as XML: proves that raw HTML in them is well-formed."""
-    from anthology.render import pandoc
+    from anthology import pandoc
 
-    html = pandoc.convert(pandoc_ast.to_json({"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}),
+    html = pandoc.convert(doctree.to_json({"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}),
                           "html5", from_format="json")
     html = html.replace("epub:type", "epubtype")
     return ET.fromstring(f"<div>{html}</div>")
@@ -69,7 +69,7 @@ def test_matcher_whole_words_longest_first_and_both_apostrophes():
 
 
 def test_rewrite_wraps_terms_across_nodes_but_not_across_emphasis():
-    tree = pandoc_ast.from_markdown("The Left Opposition and *Left* Opposition and “Left Opposition”.")
+    tree = doctree.from_markdown("The Left Opposition and *Left* Opposition and “Left Opposition”.")
     inlines = tree["blocks"][0]["c"]
     match = TermMatcher({"Left Opposition": "lo"})
     new = rewrite(inlines, match, lambda m, nodes: span("", ["hit"], nodes), lambda node: True)
@@ -141,7 +141,7 @@ def test_first_use_per_text_is_linked_and_only_the_first(tmp_path):
     tree, warnings = tree_of(TWO_TEXTS), []
     glossary.apply_glossary(book_at(tmp_path), tree, warnings)
     links = {text_id: [(inline_text(l["c"][1]), l["c"][2][0]) for l in spans(blocks, "glossary-term")]
-             for text_id, blocks in pandoc_ast.texts(tree)}
+             for text_id, blocks in doctree.texts(tree)}
     # not in the heading, the opener, the note or the existing link: first free uses are "kulak", "N.E.P."
     assert links["one"] == [("kulak", "#gloss-kulak"), ("N.E.P.", "#gloss-nep")]
     assert links["two"] == [("New Economic Policy", "#gloss-nep"), ("kulaks", "#gloss-kulak")]
@@ -630,7 +630,7 @@ def test_pdf_index_page_numbers_show_the_term(built, book_epub):
 
 
 def test_preface_comes_first_with_computed_figures(built, book_epub):
-    from anthology.words import count_words
+    from anthology.prose import count_words
 
     assert list(book_epub.chapters)[0] == "preface"
     text = " ".join(book_epub.body_text("preface").split())

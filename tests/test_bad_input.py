@@ -180,7 +180,7 @@ def test_verbose_shows_the_traceback(tmp_path, capsys, monkeypatch):
 
 def test_check_fails_a_build_whose_epub_has_an_error(tmp_path, capsys, monkeypatch):
     """`build.py --check` runs EPUBCheck on the built EPUB and fails on an error."""
-    from anthology.render import epub as epub_module
+    from anthology.render.epub import edition as epub_module
 
     real_finish = epub_module.finish
 

@@ -8,7 +8,7 @@ import pytest
 
 from anthology.inputs import decode_source
 from anthology.manifest import load_book
-from anthology.words import count_words
+from anthology.prose import count_words
 from conftest import ROOT
 
 # Expected structure per text: (level-2 headings, level-3 headings, numbered notes).

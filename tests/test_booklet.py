@@ -7,7 +7,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 
-from anthology.render.booklet import impose, sheet_order
+from anthology.render.pdf.booklet import impose, sheet_order
 
 
 def numbered_book(path, pages: int) -> None:

@@ -30,11 +30,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 @pytest.fixture(scope="module")
 def edition(built, tmp_path_factory):
     """The EPUB and PDF the pipeline wrote from one layout, with the AST they were made from."""
-    from anthology import apparatus, ast
+    from anthology import apparatus, doctree
     from anthology.assemble import book_markdown
 
     book = built.book
-    tree = apparatus.apply(book, ast.from_markdown(book_markdown(book, built.texts)), [])
+    tree = apparatus.apply(book, doctree.from_markdown(book_markdown(book, built.texts)), [])
     with zipfile.ZipFile(built.outputs["epub"]) as z:
         assert b'epub:type="page-list"' in z.read("EPUB/nav.xhtml")
     return SimpleNamespace(book=book, tree=tree, warnings=[w for w in built.warnings if "EPUB" in w],
@@ -183,7 +183,7 @@ def test_text_after_each_marker_is_the_first_text_printed_on_that_page(edition, 
 
 
 def test_epub_only_build_has_no_page_list(edition, tmp_path):
-    from anthology.render.epub import write_epub
+    from anthology.render.epub.edition import write_epub
 
     epub = write_epub(edition.book, edition.tree, tmp_path / "plain.epub")
     with zipfile.ZipFile(epub) as z:
@@ -203,7 +203,8 @@ def test_pipeline_epub_carries_the_page_list(built):
 def test_marker_placement_rules():
     """Offsets count printed characters only: not spaces, soft hyphens, note calls or nested
     anchors; a page that begins inside a word is marked before it, one at a heading before it."""
-    from anthology.render.pagelist import PageStart, insert_page_breaks
+    from anthology.render.epub.pagelist import insert_page_breaks
+    from anthology.render.pages import PageStart
 
     xhtml = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body>'
              '<section id="t" class="level1 text"><h1>Title</h1>'
@@ -256,8 +257,8 @@ def test_cover_image_is_marked_and_first(files, opf, nav):
 
 
 def test_same_sources_give_the_same_epub(edition, tmp_path):
-    from anthology.render.epub import write_epub
-    from anthology.render.pagelist import PageStart
+    from anthology.render.epub.edition import write_epub
+    from anthology.render.pages import PageStart
 
     starts = [PageStart(1, edition.book.texts[0].id, 0, "x", "1"), PageStart(2, None, 0, "", "2")]
     first = write_epub(edition.book, edition.tree, tmp_path / "first.epub", page_starts=starts)
@@ -341,7 +342,7 @@ def test_every_document_has_a_language_and_a_title(files):
 
 
 def test_structural_types_carry_their_aria_roles(files):
-    from anthology.render.a11y import ROLE_FOR_TYPE, ROLE_HOSTS
+    from anthology.render.epub.a11y import ROLE_FOR_TYPE, ROLE_HOSTS
 
     checked = 0
     for name, data in files.items():

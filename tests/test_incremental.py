@@ -121,13 +121,14 @@ Last.
 
 
 def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(tmp_path):
-    """Pandoc writes the book's skeleton and each chapter on its own (render/epub_chapters.py):
+    """Pandoc writes the book's skeleton and each chapter on its own (render/epub/chapters.py):
     the EPUB must be the one it writes for the whole book, links across chapters included, with
     chapters from the cache as well, and with one chapter changed."""
-    from anthology import ast
+    from anthology import doctree
     from anthology.cache import Cache
-    from anthology.render import epub_chapters, pandoc
-    from anthology.render.epub_package import read_entries
+    from anthology.render.epub import chapters as epub_chapters
+    from anthology import pandoc
+    from anthology.render.epub.package import read_entries
 
     runs = []
 
@@ -147,14 +148,14 @@ def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(
         finally:
             chapters.close()
 
-    book_ast = ast.from_markdown(CROSS_LINKED)
-    whole = write(ast.to_json(book_ast))
+    book_ast = doctree.from_markdown(CROSS_LINKED)
+    whole = write(doctree.to_json(book_ast))
     assert by_chapter(book_ast) == whole
     runs.clear()
     assert by_chapter(book_ast) == whole
     assert len(runs) == 1  # the skeleton: every chapter came from the cache
-    edited = ast.from_markdown(CROSS_LINKED.replace("Last.", "The very last."))
-    assert by_chapter(edited) == write(ast.to_json(edited))
+    edited = doctree.from_markdown(CROSS_LINKED.replace("Last.", "The very last."))
+    assert by_chapter(edited) == write(doctree.to_json(edited))
 
 
 def test_the_worker_pool_starts_the_most_urgent_job_first_and_fails_jobs_it_cannot_start():

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from anthology.cleaning import ocr_repair
-from anthology.cleaning.ocr_repair import RULES, Lexicon, repair_text
-from anthology.cleaning.ocr_repair.corrections import load_corrections, load_protected_words
+from anthology.passes import ocr_repair
+from anthology.passes.ocr_repair import RULES, Lexicon, repair_text
+from anthology.passes.ocr_repair.corrections import load_corrections, load_protected_words
 from anthology.errors import EditorialError
 from anthology.model import Document
 

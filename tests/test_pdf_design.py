@@ -15,8 +15,10 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from anthology.render import footnote_check, html as print_html_module, parts, pdf
-from anthology.render.proof import make_proof, outline_pages, parse_pages
+from anthology.render.pdf import footnote_check, html as print_html_module, parts
+
+from anthology.render import weasy as pdf
+from anthology.render.pdf.proof import make_proof, outline_pages, parse_pages
 from conftest import ROOT
 
 A5 = (419.53, 595.28)
@@ -257,8 +259,8 @@ Second paragraph.
 def test_index_words_are_found_on_their_page_without_their_marks(built, tmp_path):
     """Print lays a part out without the index-mark spans and finds each word's page from its place
     in the text: here a word near the end of a paragraph that runs over two pages."""
-    from anthology.render import index_places, part_layout
-    from anthology.render.pagelist import counted
+    from anthology.render.pdf import index_places, part_layout
+    from anthology.render.pages import counted
 
     filler = "Words that fill the page of the small book, line after line. " * 60
     body = (f'<p><span id="t-p1" class="para-anchor"></span>{filler}</p>'
@@ -398,8 +400,8 @@ def test_parts_laid_out_alone_join_into_one_book(built, tmp_path):
     """The parts of a small book laid out one by one, as the build does: the text without its
     folios (printed by the overlay), the front matter with its page numbers and folios; joined, every
     part opens on a right-hand page, folios run on, and links between parts land on their pages."""
-    from anthology.render import folios, join, part_layout
-    from anthology.render.html import page_css
+    from anthology.render.pdf import folios, join, part_layout
+    from anthology.render.pdf.html import page_css
 
     root = built.book.root
     front, text, glossary = parts.split(small_book())

@@ -9,7 +9,7 @@ from functools import lru_cache
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from anthology.cleaning.ocr_repair import Lexicon, repair_text
+from anthology.passes.ocr_repair import Lexicon, repair_text
 from anthology.typography import typogrify
 from conftest import ROOT
 
@@ -26,7 +26,7 @@ def paragraphs(name: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def lexicon() -> Lexicon:
-    from anthology.cleaning.ocr_repair.corrections import load_protected_words
+    from anthology.passes.ocr_repair.corrections import load_protected_words
 
     return Lexicon(load_protected_words(ROOT / "editorial" / "protected-words.txt"))
 
@@ -74,7 +74,7 @@ def test_ocr_repair_is_idempotent(text):
 def test_ocr_repair_makes_no_unlogged_change(text):
     """Every region where the words differ is covered by a logged change of a named rule, and
     every change is in the result (as the changes logged after it left it)."""
-    from anthology.cleaning.ocr_repair.rules import REASONS
+    from anthology.passes.ocr_repair.rules import REASONS
 
     log = []
     after = repair_text(text, lex=lexicon(), log=lambda rule, before, new, where: log.append((rule, before, new)))
@@ -89,8 +89,8 @@ def test_ocr_repair_makes_no_unlogged_change(text):
 
 
 def test_counted_skips_exactly_the_spaces_and_the_uncounted_characters():
-    """The page list and the index places count characters the same way (render/pagelist.py)."""
-    from anthology.render.pagelist import UNCOUNTED, counted
+    """The page list and the index places count characters the same way (render/pages.py)."""
+    from anthology.render.pages import UNCOUNTED, counted
 
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     assert counted(every) == sum(1 for c in every if not c.isspace() and c not in UNCOUNTED)

@@ -10,7 +10,7 @@ import pypandoc
 import pytest
 import yaml
 
-from anthology.cleaning import pagebreaks
+from anthology.sources.repair import pagebreaks
 from anthology.errors import EditorialError, SourceError
 from anthology.model import Document
 from anthology.sources.markdown import read

@@ -10,10 +10,10 @@ import pypandoc
 import pytest
 import yaml
 
-from anthology.cleaning import paragraphs
+from anthology.sources.repair import paragraphs
 from anthology.errors import EditorialError, SourceError
 from anthology.sources import muse
-from anthology.words import count_words
+from anthology.prose import count_words
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "texts" / "soviet-mirage.muse"

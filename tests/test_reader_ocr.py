@@ -14,7 +14,7 @@ import yaml
 
 from anthology.errors import EditorialError, SourceError
 from anthology.sources.ocr import read
-from anthology.words import count_words
+from anthology.prose import count_words
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "texts" / "revolution-betrayed.ocr.txt"

@@ -14,7 +14,7 @@ import pypandoc
 import pytest
 import yaml
 
-from anthology.cleaning.glued_notes import assign_calls, find_candidates, place_calls
+from anthology.sources.repair.glued_notes import assign_calls, find_candidates, place_calls
 from anthology.errors import EditorialError, SourceError
 from anthology.sources.web import read
 

@@ -18,13 +18,13 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from anthology import ast as pandoc_ast
+from anthology import doctree
 from anthology.apparatus import reading_plan
-from anthology.apparatus.anchors import number_paragraphs_only, prefix_heading_ids
-from anthology.render.margin_numbers import numbers_to_outer_margin
+from anthology.apparatus.anchors import number_paragraphs, prefix_heading_ids
+from anthology.render.pdf.margin_numbers import numbers_to_outer_margin
 from anthology.errors import ManifestError
 from anthology.manifest import Meeting, Reading, load_book
-from anthology.words import count_words
+from anthology.prose import count_words
 
 X = "{http://www.w3.org/1999/xhtml}"
 MM = 72 / 25.4
@@ -66,7 +66,7 @@ def page_texts(pdf: Path) -> tuple[str, ...]:
 def text_block(book, folio: int, page_width: float = 419.53) -> tuple[float, float]:
     """The x range of a page's text block: mirrored margins, the wider one inside (odd folios are
     right-hand pages)."""
-    from anthology.render.html import page_geometry
+    from anthology.render.pdf.html import page_geometry
 
     geometry = page_geometry(book)
     inner, outer = (float(geometry.inner.removesuffix("mm")) * MM, float(geometry.outer.removesuffix("mm")) * MM)
@@ -149,8 +149,8 @@ def printed_ranges(built) -> list[tuple[int, int]]:
 def test_plan_pages_are_where_each_reading_begins_and_ends(built, epub, plan):
     from pypdf import PdfReader
 
-    from anthology.render.html import running_head
-    from anthology.render.proof import outline_pages
+    from anthology.apparatus.locators import running_head
+    from anthology.render.pdf.proof import outline_pages
 
     texts = page_texts(built.outputs["pdf"])
     ranges = printed_ranges(built)
@@ -294,9 +294,9 @@ def small_book(*meetings: Meeting):
 
 
 def small_tree(book):
-    tree = pandoc_ast.from_markdown(BOOK_MD)
+    tree = doctree.from_markdown(BOOK_MD)
     prefix_heading_ids(book, tree, [])
-    number_paragraphs_only(book, tree)
+    number_paragraphs(book, tree)
     return tree
 
 
@@ -364,7 +364,7 @@ def test_reading_ends_are_marked_at_the_last_paragraph():
     tree = small_tree(book)
     reading_plan.mark_reading_ends(book, tree, [])
     ends = []
-    pandoc_ast.walk_blocks(tree["blocks"], lambda b: ends.extend(
+    doctree.walk_blocks(tree["blocks"], lambda b: ends.extend(
         (b["c"][0]["c"][0][0], i["c"][0][0]) for i in b["c"] if b["t"] == "Para" and i["t"] == "Span"
         and "reading-end" in i["c"][0][1]))
     assert ends == [("one-p5", "one-p5-end"), ("two-p1", "two-p1-end")]
@@ -391,7 +391,7 @@ def test_paragraph_numbers_can_be_turned_off():
     book.paragraph_numbers = False
     tree = small_tree(book)
     anchors = []
-    pandoc_ast.walk_blocks(tree["blocks"], lambda b: anchors.extend(
+    doctree.walk_blocks(tree["blocks"], lambda b: anchors.extend(
         i["c"][0] for i in b["c"][:1] if b["t"] == "Para" and "para-anchor" in i["c"][0][1]))
     assert [ident for ident, _, _ in anchors] == [f"one-p{n}" for n in range(1, 6)] + ["two-p1"]
     assert all(attributes == [] for _, _, attributes in anchors)
@@ -406,8 +406,8 @@ def test_epub_page_numbers_are_filled_from_the_print_layout():
 
 
 def test_numbers_move_to_the_outer_margin_of_right_hand_pages(built):
-    from anthology.render import pdf
-    from anthology.render.html import page_css
+    from anthology.render import weasy as pdf
+    from anthology.render.pdf.html import page_css
 
     paragraphs = "".join(f'<p><span id="t-p{n}" class="para-anchor" data-n="{n}"></span>{"Words in a line. " * 30}</p>'
                          for n in range(1, 25))
@@ -431,7 +431,7 @@ def test_numbers_move_to_the_outer_margin_of_right_hand_pages(built):
 
 
 def reading_numbers(box):
-    from anthology.render.margin_numbers import _margin_numbers
+    from anthology.render.pdf.margin_numbers import _margin_numbers
 
     return list(_margin_numbers(box))
 

@@ -2,7 +2,7 @@
 output has.
 
 `TEXT_STEPS` edit one text's AST in place, in order: heading ids and paragraph anchors first
-(everything else points at them), then note labels, glossary links, then index marks (after the
+(everything else points at them), the anchors where the reading plan's readings end, then note labels, glossary links, then index marks (after the
 glossary, so a mark can sit inside a glossary link but never the reverse). They look at nothing
 outside the text, so the build runs them on each text by itself, in a worker process, as soon as
 the text is read (`apply_to_text`); what the book needs to know of a text they count in `facts`
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from ..ast import copy_tree
+from ..doctree import copy_tree
 from ..manifest import Book
 
 from .anchors import number_paragraphs, prefix_heading_ids
@@ -29,9 +29,9 @@ from .index import check_index, collect_index, mark_index
 from .index_pages import epub_index_section, print_index_html
 from .notes import epub_notes, expand_ibid, label_notes, notes_in
 from .preface import preface_markdown
-from .reading_plan import check_reading_plan
+from .reading_plan import check_reading_plan, mark_text_reading_ends
 
-TEXT_STEPS = [prefix_heading_ids, number_paragraphs, label_notes, link_glossary, mark_index]
+TEXT_STEPS = [prefix_heading_ids, number_paragraphs, mark_text_reading_ends, label_notes, link_glossary, mark_index]
 """Each `(book, ast, warnings, facts)`; a step that counts nothing ignores `facts`."""
 BOOK_STEPS = [check_reading_plan, finish_glossary, check_index]
 EPUB_STEPS = [expand_ibid, epub_notes]

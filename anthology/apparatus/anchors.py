@@ -11,17 +11,17 @@ With the manifest's `book.paragraph_numbers` (on unless set to false) the anchor
 number, `data-n`, and both style sheets show it with `::before { content: attr(data-n) }`: in the
 print margin, and small before the paragraph in the EPUB. Generated content adds no text to the
 document, so the paragraph's text, and every character count that maps print pages onto the EPUB
-(render/pagelist.py), stay as they were. The number is the paragraph's place in its text, so it
+(render/pages.py), stay as they were. The number is the paragraph's place in its text, so it
 is the same in both outputs.
 
 When the manifest has a reading plan, the last paragraph of each reading also gets an empty
-anchor at its end (`reading_plan.mark_text_reading_ends`), where the plan's page ranges stop.
+anchor at its end (`reading_plan.mark_text_reading_ends`, the text step after this one), where the plan's page ranges stop.
 """
 from __future__ import annotations
 
 import re
 
-from .. import ast as pandoc_ast
+from .. import doctree
 
 
 def slug(text: str) -> str:
@@ -30,11 +30,11 @@ def slug(text: str) -> str:
 
 def prefix_heading_ids(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
     seen = set()
-    for text_id, blocks in pandoc_ast.texts(tree):
+    for text_id, blocks in doctree.texts(tree):
         for block in blocks:
             if block["t"] != "Header" or block["c"][0] == 1:
                 continue
-            base = f"{text_id}-{slug(pandoc_ast.stringify(block['c'][2]))}"
+            base = f"{text_id}-{slug(doctree.stringify(block['c'][2]))}"
             ident, n = base, 1
             while ident in seen:
                 n += 1
@@ -47,17 +47,10 @@ def paragraph_anchor(text_id: str, number: int) -> str:
     return f"{text_id}-p{number}"
 
 
-def number_paragraphs(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
-    """Anchor (and number) every body paragraph; then mark where the plan's readings end."""
-    number_paragraphs_only(book, tree)
-    from .reading_plan import mark_text_reading_ends
-
-    mark_text_reading_ends(book, tree)
-
-
-def number_paragraphs_only(book, tree: dict) -> None:
+def number_paragraphs(book, tree: dict, warnings: list[str] | None = None, facts: dict | None = None) -> None:
+    """Anchor (and number) every body paragraph."""
     shown = getattr(book, "paragraph_numbers", True)
-    for text_id, blocks in pandoc_ast.texts(tree):
+    for text_id, blocks in doctree.texts(tree):
         count = 0
 
         def visit(block):
@@ -70,6 +63,6 @@ def number_paragraphs_only(book, tree: dict) -> None:
             block["c"].insert(0, anchor)
 
         for block in blocks:
-            if pandoc_ast.is_editorial_div(block):
+            if doctree.is_editorial_div(block):
                 continue  # the opener's lines and the questions are not the text's paragraphs
-            pandoc_ast.walk_blocks([block], visit)
+            doctree.walk_blocks([block], visit)

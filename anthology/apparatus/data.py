@@ -23,16 +23,6 @@ class Field:
     fields: dict | None = None  # for "entries": the fields of each sub-entry
 
 
-def apparatus_file(book, name: str) -> Path | None:
-    """The file for `name` ("glossary" or "index"): `file:` in the manifest's `name:` section if the
-    manifest has one, else `<name>.yml` beside the manifest; None if there is no such file."""
-    config = getattr(book, name, None) or {}
-    if not isinstance(config, dict):
-        config = {}
-    path = book.root / config.get("file", f"{name}.yml")
-    return path if path.is_file() else None
-
-
 def load_entries(path: Path, fields: dict[str, Field]) -> tuple[list[dict], dict[int, int]]:
     """The entries of an apparatus file, validated; and each entry's line, by position."""
     name = path.name

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 
-from .. import ast as pandoc_ast
+from .. import doctree
 from ..errors import ManifestError
 from . import data
 from .inlines import TermMatcher, block_inline_lists, child_blocks, has_class, link, rewrite
@@ -57,7 +57,7 @@ def load_glossary(path) -> list[Term]:
 
 
 def glossary_for(book) -> list[Term] | None:
-    path = data.apparatus_file(book, "glossary")
+    path = book.apparatus_file("glossary")
     return load_glossary(path) if path else None
 
 
@@ -72,7 +72,7 @@ def matcher(terms: list[Term]) -> TermMatcher:
 def running_blocks(blocks: list):
     """The blocks of a text whose inlines are running text: not headings, not the opener."""
     for block in blocks:
-        if block["t"] == "Header" or pandoc_ast.is_editorial_div(block):
+        if block["t"] == "Header" or doctree.is_editorial_div(block):
             continue
         yield block
 
@@ -116,11 +116,11 @@ def plain_text(blocks: list, notes: bool = True) -> str:
         if block["t"] == "Header":
             lists = [block["c"][2]]
         for inlines in lists or []:
-            lines.append(pandoc_ast.stringify(inlines))
+            lines.append(doctree.stringify(inlines))
             for note in (_notes(inlines) if notes else ()):
-                pandoc_ast.walk_blocks(note["c"], visit)
+                doctree.walk_blocks(note["c"], visit)
 
-    pandoc_ast.walk_blocks(blocks, visit)
+    doctree.walk_blocks(blocks, visit)
     return "\n".join(lines)
 
 
@@ -177,7 +177,7 @@ def candidate_counts(text: str, match: TermMatcher) -> Counter:
     lower-case words rare in English, where no glossary form covers them. Counted text by text
     (where the text is read, so the build's own process never loads the word frequencies), summed
     over the book, then filtered by `frequent_candidates`."""
-    from ..words import zipf
+    from ..prose import zipf
 
     covered = bytearray(len(text))
     for m in match.search_text(text):
@@ -225,7 +225,7 @@ def link_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:
     by_id = {t.id: t for t in terms}
     match = matcher(terms)
     uses, candidates = Counter(), Counter()
-    for _, blocks in pandoc_ast.texts(tree):
+    for _, blocks in doctree.texts(tree):
         link_first_uses(blocks, match, by_id)
         uses.update(m.key for m in match.search_text(plain_text(blocks)))
         # Candidates come from the running text only: the notes are mostly citations ("VI Lenin CW Vol").

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .. import ast as pandoc_ast
+from .. import doctree
 from ..errors import ManifestError
 from . import data
 from .inlines import TermMatcher, block_inline_lists, child_blocks, has_class, rewrite, span
@@ -92,7 +92,7 @@ def load_index(path) -> list[Heading]:
 
 
 def index_for(book) -> list[Heading] | None:
-    path = data.apparatus_file(book, "index")
+    path = book.apparatus_file("index")
     return load_index(path) if path else None
 
 
@@ -151,7 +151,7 @@ def mark_text(text_id: str, blocks: list, match: TermMatcher, places: frozenset[
 
     def visit(inner_blocks):
         for block in inner_blocks:
-            if block["t"] == "Header" or pandoc_ast.is_editorial_div(block):
+            if block["t"] == "Header" or doctree.is_editorial_div(block):
                 continue
             lists = block_inline_lists(block)
             if lists is not None:
@@ -174,7 +174,7 @@ def mark_index(book, tree: dict, warnings: list[str], facts: dict | None = None)
     match = matcher(headings)
     counts = Counter()
     places = frozenset(h.id for h in headings if h.kind == "place")
-    for text_id, blocks in pandoc_ast.texts(tree):
+    for text_id, blocks in doctree.texts(tree):
         counts += mark_text(text_id, blocks, match, places)
     if facts is None:
         check_index(book, tree, warnings, {"index": counts})
@@ -198,7 +198,7 @@ def index_marks(book, tree: dict) -> list[Mark]:
     it stands in (what the EPUB locators say)."""
     marks: list[Mark] = []
     titles = {t.id: short_title(t) for t in book.texts}
-    for text_id, blocks in pandoc_ast.texts(tree):
+    for text_id, blocks in doctree.texts(tree):
         tracker = SectionTracker(text_id, titles.get(text_id, text_id))
         note_numbers = {id(note): n for n, note in enumerate(notes_in(blocks), 1)}
 
@@ -223,9 +223,9 @@ def index_marks(book, tree: dict) -> list[Mark]:
             for block in inner_blocks:
                 if block["t"] == "Header":
                     if block["c"][0] > 1:  # the level-1 heading is the text's title
-                        tracker.heading(block["c"][0], pandoc_ast.stringify(block["c"][2]))
+                        tracker.heading(block["c"][0], doctree.stringify(block["c"][2]))
                     continue
-                if pandoc_ast.is_editorial_div(block):
+                if doctree.is_editorial_div(block):
                     continue
                 lists = block_inline_lists(block)
                 if lists is not None:

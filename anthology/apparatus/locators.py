@@ -77,3 +77,20 @@ class SectionTracker:
     def locator(self, note: int | None = None) -> Locator:
         place = f"n. {note}" if note else f"¶{max(self.paragraph_number, 1)}"
         return Locator(self.text_id, self.text_title, self.section_label(), place)
+
+
+def short_subtitle(subtitle: str) -> str:
+    """The part of a subtitle before its first colon or parenthesis: "Part II: Second Revolution"
+    → "Part II"."""
+    for mark in (":", " ("):
+        subtitle = subtitle.split(mark, 1)[0]
+    return subtitle.strip()
+
+
+def running_head(entry: "TextEntry", texts: list["TextEntry"]) -> str:
+    """What the right-hand page and the bookmark call a text: its title, and when another text of
+    the book has the same title (two parts of one work), the first words of its subtitle too."""
+    shared = sum(1 for other in texts if other.title == entry.title) > 1
+    if shared and entry.subtitle:
+        return f"{entry.title}: {short_subtitle(entry.subtitle)}"
+    return entry.title

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import re
 
-from .. import ast as pandoc_ast
+from .. import doctree
 from .inlines import Space, Str, inline_text, link, slice_inlines, span
 
 # ------------------------------------------------------------------ labels (both outputs)
@@ -49,13 +49,13 @@ def note_label(note: dict) -> str | None:
 
 def notes_in(node) -> list[dict]:
     """Every Note node under `node` (a node, a list of nodes, or a whole AST), in document order."""
-    return pandoc_ast.find_nodes(node, lambda n: n["t"] == "Note")
+    return doctree.find_nodes(node, lambda n: n["t"] == "Note")
 
 
 def label_notes(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
-    from .. import ast as pandoc_ast
+    from .. import doctree
 
-    for _, blocks in pandoc_ast.texts(tree):
+    for _, blocks in doctree.texts(tree):
         for note in notes_in(blocks):
             role = note_label(note)
             first = note["c"][0]["c"] if note["c"] else []
@@ -132,9 +132,9 @@ def _offset_of(inlines: list, index: int) -> int:
 
 def expand_ibid(book, tree: dict, warnings: list[str]) -> None:
     """Put the source each "Ibid." stands for after it, in the EPUB's notes."""
-    from .. import ast as pandoc_ast
+    from .. import doctree
 
-    for text_id, blocks in pandoc_ast.texts(tree):
+    for text_id, blocks in doctree.texts(tree):
         source: list | None = None
         for number, note in enumerate(notes_in(blocks), 1):
             for block in note["c"]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..words import READING_WORDS_PER_MINUTE, count_words, reading_minutes
+from ..prose import READING_WORDS_PER_MINUTE, count_words, reading_minutes
 
 TEMPLATE = "preface.md.j2"
 PLAN_TEMPLATE = "reading-plan.md.j2"

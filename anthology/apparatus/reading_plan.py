@@ -25,9 +25,9 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from .. import ast as pandoc_ast
+from .. import doctree
 from ..errors import ManifestError
-from ..words import count_words, reading_minutes
+from ..prose import count_words, reading_minutes
 
 LONG_MEETING_FACTOR = 1.5
 """A meeting with more words than this times the median meeting is flagged in the warnings."""
@@ -127,7 +127,7 @@ def block_words(block: dict) -> int:
         return sum(block_words(b) for item in items for b in item)
     notes: list = []
     _notes_in(content, notes)
-    return count_words(pandoc_ast.stringify(block)) + sum(block_words(b) for note in notes for b in note)
+    return count_words(doctree.stringify(block)) + sum(block_words(b) for note in notes for b in note)
 
 
 def segments(blocks: list, text_id: str) -> list[Segment]:
@@ -137,7 +137,7 @@ def segments(blocks: list, text_id: str) -> list[Segment]:
         if block["t"] == "Header":
             if block["c"][0] == 1:
                 continue
-            found.append(Segment(block["c"][1][0], block["c"][0], pandoc_ast.stringify(block["c"][2]), 0, []))
+            found.append(Segment(block["c"][1][0], block["c"][0], doctree.stringify(block["c"][2]), 0, []))
         current = found[-1]
         current.words += block_words(block)
 
@@ -145,7 +145,7 @@ def segments(blocks: list, text_id: str) -> list[Segment]:
             if inner["t"] == "Para" and (number := _paragraph_number(inner)) is not None:
                 current.paragraphs.append(number)
 
-        pandoc_ast.walk_blocks([block], visit)
+        doctree.walk_blocks([block], visit)
     return found
 
 
@@ -213,11 +213,11 @@ def resolve(book, tree: dict) -> list[PlannedMeeting]:
     """The book's meetings resolved against `tree` (the book's AST after `anchors` has run).
     Raises ManifestError, naming the manifest's lines, for an id that no text or heading has, a
     range that runs backwards or across texts, and any part of a text read twice or never."""
-    from ..render.html import running_head
+    from .locators import running_head
 
     name = book.manifest_path.name
     entries = {entry.id: entry for entry in book.texts}
-    texts = {text_id: segments(blocks, text_id) for text_id, blocks in pandoc_ast.texts(tree)}
+    texts = {text_id: segments(blocks, text_id) for text_id, blocks in doctree.texts(tree)}
     where = {seg.ident: (text_id, k) for text_id, segs in texts.items() for k, seg in enumerate(segs)}
     read_in: dict[tuple[str, int], int] = {}
     problems: list[str] = []
@@ -354,7 +354,7 @@ def mark_reading_ends(book, tree: dict, warnings: list[str]) -> list[PlannedMeet
     return plan
 
 
-def mark_text_reading_ends(book, tree: dict) -> None:
+def mark_text_reading_ends(book, tree: dict, warnings: list[str] | None = None, facts: dict | None = None) -> None:
     """`mark_reading_ends` for the readings that fall in `tree`'s texts (one text, marked on its
     own while the others are still being read). Readings of other texts, and wrong ones, are
     `resolve`'s to report, on the whole book."""
@@ -364,7 +364,7 @@ def mark_text_reading_ends(book, tree: dict) -> None:
 
 def reading_ends(book, tree: dict) -> set[str]:
     """The end anchors of the readings found in `tree`, as `resolve` would give them."""
-    texts = {text_id: segments(blocks, text_id) for text_id, blocks in pandoc_ast.texts(tree)}
+    texts = {text_id: segments(blocks, text_id) for text_id, blocks in doctree.texts(tree)}
     where = {seg.ident: (text_id, k) for text_id, segs in texts.items() for k, seg in enumerate(segs)}
     ends = set()
     for meeting in book.meetings:
@@ -399,8 +399,8 @@ def _mark_ends(tree: dict, ends: set[str]) -> None:
             if f"{anchor}-end" in ends:
                 block["c"].append({"t": "Span", "c": [[f"{anchor}-end", [END_CLASS], []], []]})
 
-    for _, blocks in pandoc_ast.texts(tree):
-        pandoc_ast.walk_blocks(blocks, visit)
+    for _, blocks in doctree.texts(tree):
+        doctree.walk_blocks(blocks, visit)
 
 
 def plan_for_preface(book, texts, texts_ast: dict | None = None) -> list[PlannedMeeting] | None:
@@ -413,11 +413,11 @@ def plan_for_preface(book, texts, texts_ast: dict | None = None) -> list[Planned
     if texts_ast is not None:
         return resolve(book, texts_ast)
     from ..assemble import book_markdown
-    from .anchors import number_paragraphs_only, prefix_heading_ids
+    from .anchors import number_paragraphs, prefix_heading_ids
 
-    tree = pandoc_ast.from_markdown(book_markdown(book, texts))
+    tree = doctree.from_markdown(book_markdown(book, texts))
     prefix_heading_ids(book, tree, [])
-    number_paragraphs_only(book, tree)
+    number_paragraphs(book, tree)
     return resolve(book, tree)
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 
 from ..cache import code_version
-from ..render import pandoc
+from .. import pandoc
 
 TEMPLATE_MARKDOWN = "markdown-raw_html-raw_tex-smart"
 

@@ -9,7 +9,7 @@ on the page of its call, and the paragraph moves. So the patch turns that attemp
 is WeasyPrint's own code.
 
 The change is made to the function's source at import, and only if the line is found exactly as
-in the pinned version; otherwise nothing is changed and render/footnote_check.py repairs what
+in the pinned version; otherwise nothing is changed and render/pdf/footnote_check.py repairs what
 WeasyPrint did, by laying the part out again (slower, same result). The line numbers of the
 patched function are those of WeasyPrint's file, so tracebacks still point at the right lines.
 """

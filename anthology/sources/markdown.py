@@ -23,7 +23,7 @@ Editorial entries (each must match the text, or the build stops with `EditorialE
 - ``byline: "Name"``: the paragraph holding only the author's name; dropped, kept as metadata;
 - ``furniture: ["paragraph text"]``: other whole paragraphs to drop;
 - ``join_paragraphs`` / ``keep_paragraphs_apart``: ``[{after: ..., before: ...}]`` page
-  breaks the rules cannot decide (see `anthology.cleaning.pagebreaks`).
+  breaks the rules cannot decide (see `anthology.sources.repair.pagebreaks`).
 """
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ import re
 
 import yaml
 
-from ..cleaning import pagebreaks, sup_notes
-from ..cleaning.pagebreaks import Block
+from .repair import pagebreaks, sup_notes
+from .repair.pagebreaks import Block
 from ..editorial import find_exactly
 from ..errors import EditorialError, SourceError
 from ..footnotes import with_notes

@@ -12,7 +12,7 @@ line structure right and hand the body to Pandoc (`muse` → Pandoc Markdown). A
   body, so the body start is an editorial anchor (`body_starts`);
 - a heading marker (`***`) survives but the end of its title does not: an all-caps title ends
   where mixed case starts; any other title must be listed under `headings` in the editorial file;
-- paragraphs come from editorial anchors plus a reported fallback (`cleaning/paragraphs.py`);
+- paragraphs come from editorial anchors plus a reported fallback (`sources/repair/paragraphs.py`);
 - note definitions, if any, are the run `[1] … [2] …` from the last `[1]` on; each gets a line.
 
 Muse heading levels are relative (Amusewiki uses `*` part … `****` subsection); the shallowest
@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 import pypandoc
 
-from ..cleaning import paragraphs
+from .repair import paragraphs
 from ..editorial import find_exactly
 from ..errors import EditorialError, SourceError
 from ..model import Document
-from ..words import count_words
+from ..prose import count_words
 
 DIRECTIVE = re.compile(r"(?:^|(?<=\s))#([A-Za-z][A-Za-z0-9]*)(?=\s|$)")
 """`#title`, `#LISTtitle` …: a hash, a name, then whitespace (a URL's `/#frag` does not qualify)."""

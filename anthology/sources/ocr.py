@@ -1,6 +1,6 @@
 """Reader for OCR'd browser prints of web pages (a site's pages printed, scanned and OCR'd).
 
-The structure is rebuilt by the general rules of `anthology.cleaning.ocr_structure` (furniture,
+The structure is rebuilt by the general rules of `anthology.sources.repair.ocr_structure` (furniture,
 headings, paragraphs). What only one text can say comes from its editorial file, and each entry
 is checked against the text so that an entry that no longer matches stops the build:
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from os.path import commonprefix
 
-from ..cleaning.ocr_structure import (
+from .repair.ocr_structure import (
     DEFAULT_PART_HEADINGS, Block, Line, StructureReader, check_section_lists, full_width, normalise,
     remove_furniture,
 )

@@ -9,7 +9,7 @@ What each masthead or furniture line *means* cannot be inferred, so it comes fro
 editorial file (``masthead``, ``drop_lines``, ``byline``), and every such entry must match a whole
 line of the text exactly once. Headings and note calls follow general rules: a short line such as
 ``Part II - Second revolution`` or ``2.1. The first five-year plan`` is a heading; calls are found
-by `anthology.cleaning.glued_notes`, which walks the numbers 1 … N in order.
+by `anthology.sources.repair.glued_notes`, which walks the numbers 1 … N in order.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from ..cleaning.glued_notes import assign_calls, place_calls, word_bounds
+from .repair.glued_notes import assign_calls, place_calls, word_bounds
 from ..errors import EditorialError, SourceError
 from ..footnotes import with_notes
 from ..model import Document

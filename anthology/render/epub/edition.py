@@ -17,14 +17,16 @@ from typing import Callable
 
 import yaml
 
-from ..ast import to_json
-from ..manifest import Book
-from ..outputs import atomic_path
-from . import a11y, epub_chapters, pandoc
+from ...doctree import to_json
+from ...manifest import Book
+from ...outputs import atomic_path
+from . import a11y, chapters as epub_chapters
+from ... import pandoc
 from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover
-from .epub_package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
+from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
                            write_entries, x)
-from .pagelist import PageStart, insert_page_breaks, page_list_nav
+from ..pages import PageStart
+from .pagelist import insert_page_breaks, page_list_nav
 
 STYLESHEET = "EPUB/styles/stylesheet1.css"
 NAV = "EPUB/nav.xhtml"
@@ -72,14 +74,14 @@ PANDOC_ARGS = ["--split-level=1", "--toc-depth=3"]
 
 class PandocEpub:
     """Pandoc's EPUB of the book, as zip entries, written chapter by chapter, `jobs` Pandocs at a
-    time, chapters unchanged since the last build taken from `cache` (render/epub_chapters.py).
+    time, chapters unchanged since the last build taken from `cache` (render/epub/chapters.py).
     A text's chapter can be started as soon as the text is ready (`start`); `write` makes the
     rest when the whole book is. Pandoc runs in processes of its own, so all this goes on while
     WeasyPrint lays out the PDF; `finish` then needs the layout."""
 
     def __init__(self, book: Book, cache=None, jobs: int | None = None):
-        from ..cache import code_version
-        from ..workers import worker_count
+        from ...cache import code_version
+        from ...workers import worker_count
 
         self.tmp = tempfile.TemporaryDirectory(prefix="anthology-epub-")
         metadata = yaml.safe_dump(epub_metadata(book), allow_unicode=True)
@@ -141,7 +143,7 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
     spine = package.spine_hrefs()
     documents = {name: parse(entries[name]) for name in spine}
     if print_folios:
-        from ..apparatus.reading_plan import fill_print_pages
+        from ...apparatus.reading_plan import fill_print_pages
 
         fill_print_pages(documents.values(), print_folios)
     nav = parse(entries[NAV])

@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from ..pages import local_name, parent_map  # noqa: F401 (part of this module's XML helpers)
+
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -93,17 +95,9 @@ def _tostring(root: ET.Element, default_namespace: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
-def local_name(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def x(tag: str) -> str:
     """An XHTML element name in ElementTree's notation."""
     return f"{{{XHTML}}}{tag}"
-
-
-def parent_map(root: ET.Element) -> dict[ET.Element, ET.Element]:
-    return {child: parent for parent in root.iter() for child in parent}
 
 
 def append(parent: ET.Element, child: ET.Element, index: int | None = None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Iterator
 
-from .render import pandoc
+from . import pandoc
 
 
 def from_markdown(markdown: str) -> dict:

@@ -24,9 +24,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from ..errors import SourceError
-from ..model import Document
-from ..words import count_words
+from ...errors import SourceError
+from ...model import Document
+from ...prose import count_words
 
 URL_FOOTER = re.compile(
     r"^\s*(?P<url>https?://\S+)\s*\(\s*\d+\s+of\s+\d+\s*\)\s*(?:\[(?P<stamp>[^\]]*)\])?\s*$"

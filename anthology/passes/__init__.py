@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..model import Document
 
-PASSES = {"ocr_repair": "anthology.cleaning.ocr_repair"}
+PASSES = {"ocr_repair": "anthology.passes.ocr_repair"}
 
 
 def apply_pass(name: str, doc: Document, *, config: dict, project_dir: Path, origin: str) -> Document:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import SourceError
+from ...errors import SourceError
 
 DIGIT_RUN = re.compile(r"\d+")
 YEAR = re.compile(r"(?:1[5-9]|20)\d\d")

@@ -1,17 +1,17 @@
 """One part of the book laid out and written as a PDF of its own: the work a layout process does.
 
-`lay_out` runs in a worker process (render/workers.py), so everything it is given and returns is
+`lay_out` runs in a worker process (anthology/workers.py), so everything it is given and returns is
 plain data: the part's HTML in, and out the facts the rest of the build needs about its pages
 (anchors, bookmarks, where each page starts for the EPUB's page list, where its folios stand,
 where its footnotes landed). The laid-out WeasyPrint document never leaves the process.
 
 A part given as a section of the book's AST is made into HTML here (Pandoc runs in the worker, and
 a part taken from the cache is never converted). A part that prints other parts' page numbers is,
-in the first round, only measured, with placeholders (see render/parts.py).
+in the first round, only measured, with placeholders (see render/pdf/parts.py).
 
 Each part is laid out from a right-hand first page. A part laid out before its first folio is
 known (`first_folio=None`) is written without folios: the page number boxes are taken off its
-pages after layout, and where each stood is returned (`folio_kinds`) so that render/folios.py can
+pages after layout, and where each stood is returned (`folio_kinds`) so that render/pdf/folios.py can
 print the right numbers over the pages when the parts are joined.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from . import footnote_check, parts
 from .index_places import pages_of, unmark
 from .margin_numbers import numbers_to_outer_margin
-from .pagelist import PageMark, page_marks
+from ..pages import PageMark, page_marks
 
 PX_TO_PT = 0.75
 HEAD_FOLIO = ("@top-left", "@top-right")
@@ -96,7 +96,7 @@ def folio_rules(first_folio: int) -> str:
 def lay_out(task: PartTask) -> LaidOutPart:
     """Lay out one part (repairing any footnote not printed on its call's page), move the margin
     paragraph numbers of right-hand pages outwards, and write it if it has a target."""
-    from .pdf import render
+    from ..weasy import render
 
     started = time.perf_counter()
     html = task.html if task.html is not None else section_part(task)

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import EditorialError
-from ..model import Document
+from ...errors import EditorialError
+from ...model import Document
 
 
 @dataclass

@@ -5,7 +5,7 @@ the running head's outer corner; "foot": dropped to the foot, as on a text's ope
 every part's length is known, `overlay_html` makes for each such part a document with a page for
 each of its pages, empty but for those folios, under the book's own style sheet and numbered from
 the part's first folio, so that each number is set in the same box, face and place as the layout
-would have set it; the join (render/join.py) lays each of its pages over the part's page.
+would have set it; the join (render/pdf/join.py) lays each of its pages over the part's page.
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ WeasyPrint may only read files inside the project (fonts, style sheets, images);
 including any http(s) URL or a file:// path outside the project, is refused, so a hostile source
 text cannot make the build read the organiser's files or call the network.
 
-How the book is laid out (part by part, in parallel, and joined) is in render/print_edition.py.
+How the book is laid out (part by part, in parallel, and joined) is in render/pdf/edition.py.
 """
 from __future__ import annotations
 

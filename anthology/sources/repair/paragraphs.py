@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..editorial import find_exactly
-from ..errors import EditorialError
-from ..words import count_words
+from ...editorial import find_exactly
+from ...errors import EditorialError
+from ...prose import count_words
 
 CUE_OPENINGS = ("Thus", "Hence", "Now,", "So,")
 """Sentence openings that usually turn an argument, so a paragraph may well start there."""

@@ -1,5 +1,5 @@
 """The print HTML: the print template (head and front matter) and Pandoc's HTML5 of each of the
-book's sections, which render/print_edition.py lays out as separate parts.
+book's sections, which render/pdf/edition.py lays out as separate parts.
 
 Footnotes become inline `<span class="footnote">` at the call (a Lua filter), because CSS
 `float: footnote` moves an element from where it stands to the page foot; `--wrap=none` keeps
@@ -16,11 +16,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..ast import stringify, to_json
-from ..manifest import Book, TextEntry
-from . import pandoc
+from ...doctree import stringify, to_json
+from ...manifest import Book, TextEntry
+from ... import pandoc
+from ...pandoc import FILTERS
+from ...apparatus.locators import running_head
 
-FILTERS = Path(__file__).with_name("filters")
 
 
 @dataclass(frozen=True)
@@ -56,23 +57,6 @@ def page_css(book: Book) -> str:
             f"@page :left {{ margin-left: {page.outer}; margin-right: {page.inner}; }}\n"
             f"@page :right {{ margin-left: {page.inner}; margin-right: {page.outer}; }}\n"
             f"html {{ font-size: {page.font_size}; }}\n")
-
-
-def short_subtitle(subtitle: str) -> str:
-    """The part of a subtitle before its first colon or parenthesis: "Part II: Second Revolution"
-    → "Part II"."""
-    for mark in (":", " ("):
-        subtitle = subtitle.split(mark, 1)[0]
-    return subtitle.strip()
-
-
-def running_head(entry: TextEntry, texts: list[TextEntry]) -> str:
-    """What the right-hand page and the bookmark call a text: its title, and when another text of
-    the book has the same title (two parts of one work), the first words of its subtitle too."""
-    shared = sum(1 for other in texts if other.title == entry.title) > 1
-    if shared and entry.subtitle:
-        return f"{entry.title}: {short_subtitle(entry.subtitle)}"
-    return entry.title
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -122,8 +106,8 @@ def other_parts(book: Book, book_ast: dict) -> tuple[list[dict], list[dict]]:
     """The book's level-1 sections that are not texts, for the contents, in reading order: those
     before the first text (the preface, the reading plan) and those after it (the glossary, then
     the index, which is laid out after the book and is not in its AST)."""
-    from ..apparatus.index import index_for
-    from ..apparatus.index_pages import SECTION_ID, TITLE
+    from ...apparatus.index import index_for
+    from ...apparatus.index_pages import SECTION_ID, TITLE
 
     text_ids = {entry.id for entry in book.texts}
     before: list[dict] = []
@@ -152,7 +136,7 @@ def print_typography(html: str) -> str:
     """The typography only print wants (hair spaces between quote marks, no runts), if the
     typography package provides it."""
     try:
-        from ..typography.output import for_output
+        from ...typography.output import for_output
     except ImportError:
         return html
     return for_output(html, "pdf")
@@ -161,7 +145,7 @@ def print_typography(html: str) -> str:
 def print_frame(book: Book, book_ast: dict, body: str = "") -> str:
     """The print template around `body`: the head (style sheets, metadata) and the front matter
     (half-title, title page, colophon, contents). The book's sections are laid out apart from it
-    (`sections`, `section_html`, render/print_edition.py)."""
+    (`sections`, `section_html`, render/pdf/edition.py)."""
     env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("print.html.j2")
     contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]

@@ -5,7 +5,7 @@ outline, the document's metadata and, when the parts are tagged, one structure t
 
 Each part was written by WeasyPrint as a document of its own, so its links to its own anchors are
 named destinations, and its links to other parts' anchors are `anthology-anchor:` URIs
-(render/parts.py); both become explicit destinations into the joined book.
+(render/pdf/parts.py); both become explicit destinations into the joined book.
 """
 from __future__ import annotations
 

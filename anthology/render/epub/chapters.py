@@ -22,7 +22,7 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
-from ..ast import to_json
+from ...doctree import to_json
 
 CHAPTER_FILE = re.compile(r"^EPUB/text/ch\d+\.xhtml$")
 BODY_OPEN = re.compile(r"<body\b[^>]*>")

@@ -3,13 +3,13 @@
 A part is the front matter (half-title to contents) or one level-1 section of the book (the
 preface, the reading plan, each text, the glossary). Every part opens on a right-hand page, so
 a part's layout does not depend on what comes before it: its pages are the same whichever folio
-it starts on, and only the printed folio differs (render/folios.py prints it afterwards).
+it starts on, and only the printed folio differs (render/pdf/folios.py prints it afterwards).
 
 Two things cross the cuts and are rewritten here:
 
 - **Links** to an element in another part (the contents to a text, a glossary mark to the
   glossary) would be dropped by WeasyPrint, which only resolves anchors within one document. They
-  become `anthology-anchor:<id>` links, which the join (render/join.py) points at the anchor's
+  become `anthology-anchor:<id>` links, which the join (render/pdf/join.py) points at the anchor's
   page in the finished PDF.
 - **Page numbers of other parts** (the contents' folios, the reading plan's page ranges) cannot be
   counted in a part's own layout. The HTML asks for them with `data-page-of="<id>"` (one folio)
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..apparatus.reading_plan import page_range
+from ...apparatus.reading_plan import page_range
 
 CROSS_PART_SCHEME = "anthology-anchor:"
 PLACEHOLDER_FOLIO = 888

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from .epub_package import EPUB_TYPE, Package, local_name
+from .package import EPUB_TYPE, Package, local_name
 
 ROLE_FOR_TYPE = {
     "chapter": "doc-chapter", "part": "doc-part", "glossary": "doc-glossary", "index": "doc-index",

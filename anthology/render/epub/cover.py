@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..manifest import Book
+from ...manifest import Book
 
 WIDTH, HEIGHT = 1600, 2560
 PAGE_WIDTH_MM = 160
@@ -52,7 +52,7 @@ def render_cover(book: Book) -> bytes:
     the template or the typeface do."""
     import hashlib
 
-    from ..cache import Cache, digest_files
+    from ...cache import Cache, digest_files
 
     html = cover_html(book)
     key = digest_files((book.root / "fonts").glob("*"), hashlib.sha256(html.encode("utf-8"))).hexdigest()
@@ -65,7 +65,7 @@ def render_cover(book: Book) -> bytes:
 
 
 def _draw_cover(book: Book, html: str) -> bytes:
-    from .pdf import ProjectURLFetcher
+    from ..weasy import ProjectURLFetcher
 
     import weasyprint
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import SourceError
-from ..model import Document
+from ...errors import SourceError
+from ...model import Document
 from .pagebreaks import Block, ends_sentence, starts_lowercase
 
 SUP_CALL = re.compile(r"[ \t]*<sup>\s*(\d+)\s*</sup>")

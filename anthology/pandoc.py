@@ -20,7 +20,9 @@ MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-smart"
 """The typography pass has already set every quote and dash; `smart` would second-guess it."""
 
 
-SAFETY_FILTER = Path(__file__).with_name("filters") / "no_external_images.lua"
+FILTERS = Path(__file__).with_name("filters")
+"""The Lua filters the build gives Pandoc."""
+SAFETY_FILTER = FILTERS / "no_external_images.lua"
 """Run wherever Markdown is read. A JSON AST is the build's own, made from Markdown that went
 through it, so writing one out skips it (it costs a quarter of a second on the whole book)."""
 

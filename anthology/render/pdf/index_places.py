@@ -5,7 +5,7 @@ The book's AST marks every indexed word with `<span id="ix-…" class="index-mar
 these spans (its index links to them). In print they cost a quarter of a text's layout time (each is
 an inline box WeasyPrint splits lines around), so a part is laid out without them: `unmark` takes
 them out of the part's HTML and notes where each stood as a *place*, the anchor that owns the text
-there and how many of its characters come before it, counted as render/pagelist.py counts the
+there and how many of its characters come before it, counted as render/pages.py counts the
 print page starts (non-space characters, no generated text, nested anchors and notes apart). After
 layout, `pages_of` finds each place's page: the last page on which its anchor's text had not yet
 passed it, which is the page where the word begins, hyphenated over to the next or not.
@@ -16,8 +16,8 @@ import re
 
 import tinyhtml5
 
-from .pagelist import INDEX_MARK as MARK_CLASS
-from .pagelist import counted, own_anchor
+from ..pages import INDEX_MARK as MARK_CLASS
+from ..pages import counted, own_anchor
 
 MARK = re.compile(r'<span id="(?:ix-[^"]+)" class="index-mark"[^>]*>(.*?)</span>', re.S)
 

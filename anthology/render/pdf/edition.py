@@ -1,6 +1,6 @@
 """The print edition, laid out part by part in parallel and joined into one PDF.
 
-1. The print HTML is cut into parts (render/parts.py): the front matter, the preface, the
+1. The print HTML is cut into parts (render/pdf/parts.py): the front matter, the preface, the
    reading plan, each text, the glossary. Every part opens on a right-hand page, so each can be
    laid out on its own, in its own process, at the same time as the others; a text as soon as it
    is read and marked up (`PrintLayout.start`), while the others are still being read.
@@ -10,9 +10,9 @@
 3. The parts' lengths give every part its first folio, and so every anchor its page. Second
    round: the measured parts are laid out again with the real numbers and their real folios; the
    index is laid out with its page numbers, after the last part; a folio overlay per part prints
-   the page numbers of the parts written without them (render/folios.py). Should a measured part
+   the page numbers of the parts written without them (render/pdf/folios.py). Should a measured part
    come out longer or shorter with its real numbers, the second round is done again.
-4. The parts are joined (render/join.py) into the PDF.
+4. The parts are joined (render/pdf/join.py) into the PDF.
 
 Nothing is laid out twice except those few pages of front matter, and an edit to one text changes
 only that text's part: every other part is taken from the cache (`Cache`, kind "parts").
@@ -27,16 +27,16 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import apparatus
-from ..cache import Cache, code_version, digest_files
-from ..manifest import Book
-from ..workers import LAYOUT
+from ... import apparatus
+from ...cache import Cache, code_version, digest_files
+from ...manifest import Book
+from ...workers import LAYOUT
 from . import folios, join, parts
 from .footnote_check import FootnoteReport
 from .html import page_css, print_frame, section_ids, sections
-from .pagelist import PageStart, page_starts
+from ..pages import PageStart, page_starts
 from .part_layout import LaidOutPart, PartTask, lay_out
-from .pdf import TAGGED
+from ..weasy import TAGGED
 
 ROUNDS = 3
 """Second rounds at most: each one starts again only if a part with page numbers changed length."""

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ...words import zipf as english_zipf
+from ...prose import zipf as english_zipf
 
 FUNCTION_WORDS = frozenset(
     """a an the this that these those its it his her their our my your is was are were be been
