@@ -10,18 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from .footnotes import NOTE_CALL
 from .manifest import Book, TextEntry
 from .model import Document
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$])")
-
-
-def md_escape(value: str) -> str:
-    """Escape a plain string (from the manifest) for inclusion in Pandoc Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+from .templating import environment
 
 
 @dataclass
@@ -39,26 +33,15 @@ def demote_unknown(body: str) -> str:
     return re.sub(r"(?m)^# ", "## ", body)
 
 
-def template_environment(book: Book) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(book.root / "templates"),
-        undefined=StrictUndefined,
-        autoescape=False,  # these templates write Markdown; values are escaped with |md
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md_escape
-    return env
-
-
 def book_markdown(book: Book, texts: list[AssembledText]) -> str:
-    env = template_environment(book)
+    env = environment(book.root / "templates", markdown=True)
     return "\n".join(text_markdown(book, item, env) for item in texts)
 
 
 def text_markdown(book: Book, item: AssembledText, env: Environment | None = None) -> str:
     """One text's part of the book: its opener, its body (note labels prefixed with its id) and
     its discussion questions. A text's Markdown stands alone, so texts can be parsed separately."""
-    env = env or template_environment(book)
+    env = env or environment(book.root / "templates", markdown=True)
     entry, doc = item.entry, item.document
     lang = entry.language or book.language
     parts = [env.get_template("opener.md.j2").render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta)]

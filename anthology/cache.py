@@ -2,8 +2,8 @@
 that unchanged work is never redone.
 
 - Each text's cleaned document is keyed by its raw bytes, its manifest entry, the files its
-  editorial entries and cleaning passes read, and the code of the package (a changed rule is a
-  changed key).
+  reader and cleaning passes read (its editorial file and the values their contracts declare
+  files: `TextEntry.files`), and the code of the package (a changed rule is a changed key).
 - Each text as the book has it (parsed, marked up by the apparatus's text steps) is keyed by its
   cleaned document's key and what the markup reads: the manifest, the glossary and index files
   and the templates.
@@ -42,12 +42,8 @@ def text_key(book, entry) -> str:
     h = hashlib.sha256()
     h.update(code_version().encode())
     h.update(repr(sorted(vars(entry).items(), key=lambda kv: kv[0])).encode())
-    files = [entry.file] + ([entry.editorial_file] if entry.editorial_file else [])
-    for config in entry.cleaning.values():
-        for value in (config or {}).values():
-            if isinstance(value, str) and (book.root / value).is_file():
-                files.append(book.root / value)
-    digest_files(files, h)
+    # The raw text and the files the reader's and passes' contracts declare (resolved by the manifest).
+    digest_files([entry.file, *entry.files], h)
     return h.hexdigest()
 
 

@@ -11,8 +11,12 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from .contracts import files as contract_files, suggestion, validate
 from .errors import ManifestError
+from .passes import PASSES
+from .passes import contract as pass_contract
 from .sources import FORMATS
+from .sources import contract as reader_contract
 
 SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 
@@ -40,6 +44,9 @@ class TextEntry:
     """Discussion questions printed after the text ("For discussion")."""
     cleaning: dict = field(default_factory=dict)
     """Cleaning passes after reading, by name, each with its config (e.g. ``ocr_repair: {...}``)."""
+    files: tuple[Path, ...] = ()
+    """The files besides `file` that reading and cleaning this text read: the editorial file and every
+    value its reader's and passes' contracts declare a file (the cache hashes exactly these)."""
 
 
 @dataclass(frozen=True)
@@ -204,15 +211,12 @@ def load_book(manifest_path: Path) -> Book:
             problems.append(f"{here('id')}: duplicate id {raw['id']!r} (first used by texts[{seen[raw['id']]}]); ids must be unique")
         seen.setdefault(raw["id"], i)
         text_file = _project_path(root, raw["file"], here("file"), problems)
-        editorial, editorial_file = {}, None
+        editorial, editorial_file, files = {}, None, []
         if raw.get("editorial"):
             editorial_file = _project_path(root, raw["editorial"], here("editorial"), problems)
             if editorial_file:
-                editorial = _load_editorial(editorial_file, here("editorial"), problems)
-        for pass_name, config in (raw.get("cleaning") or {}).items():
-            for key, value in (config or {}).items():
-                if key.endswith(("_file", "words", "corrections")) and isinstance(value, str):
-                    _project_path(root, value, f"{here('cleaning')}.{pass_name}.{key}", problems)
+                editorial, files = _load_editorial(editorial_file, root, raw["format"], here("editorial"), problems)
+        files += _check_contracts(raw, i, root, name, lines, problems)
         texts.append(TextEntry(
             id=raw["id"], file=text_file or root, format=raw["format"], title=raw["title"],
             author=raw["author"], date=str(raw["date"]), subtitle=raw.get("subtitle", ""),
@@ -220,7 +224,7 @@ def load_book(manifest_path: Path) -> Book:
             language=raw.get("language", ""), published=raw.get("published", ""),
             source_url=raw.get("source_url", ""), options=raw.get("options") or {},
             editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
-            questions=list(raw.get("questions") or []),
+            questions=list(raw.get("questions") or []), files=tuple(files),
         ))
     for section in ("glossary", "index"):
         if (data.get(section) or {}).get("file"):
@@ -277,15 +281,49 @@ def _project_path(root: Path, value: str, where: str, problems: list[str]) -> Pa
     return resolved
 
 
-def _load_editorial(path: Path, where: str, problems: list[str]) -> dict:
+def _check_contracts(raw: dict, i: int, root: Path, name: str, lines: dict, problems: list[str]) -> list[Path]:
+    """Check text `i`'s options against its reader's contract and its `cleaning:` against the
+    passes' contracts; resolve the values they declare files. Returns those files."""
+    fmt = raw["format"]
+    checks = [(("options",), raw.get("options"), reader_contract(fmt).options, "option")]
+    for pass_name, config in (raw.get("cleaning") or {}).items():
+        if pass_name not in PASSES:
+            problems.append(f"{name}:{_line_for(lines, ('texts', i, 'cleaning', pass_name))}: "
+                            f"texts[{i}].cleaning.{pass_name}: unknown cleaning pass; "
+                            f"{suggestion(pass_name, PASSES)}")
+            continue
+        checks.append((("cleaning", pass_name), config, pass_contract(pass_name).options,
+                       f"setting of the {pass_name} pass"))
+    files = []
+    for keys, values, fields, noun in checks:
+        base = ("texts", i) + keys
+        locate = lambda path, base=base: f"{name}:{_line_for(lines, base + path)}"  # noqa: E731
+        prefix = _field_name(base)
+        problems += validate(values, fields, noun=noun, locate=locate, prefix=prefix)
+        for path, value in contract_files(values, fields):
+            resolved = _project_path(root, value, f"{locate(path)}: {_field_name(base + path)}", problems)
+            files += [resolved] if resolved else []
+    return files
+
+
+def _load_editorial(path: Path, root: Path, fmt: str, where: str, problems: list[str]) -> tuple[dict, list[Path]]:
+    """A text's editorial file, checked against its reader's editorial keys (each problem named
+    `editorial/x.yml:LINE: key: …`), and the file itself with the files its entries declare."""
+    shown = path.relative_to(root).as_posix()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        problems.append(f"{path.name}{line}: not valid YAML ({where}): {getattr(exc, 'problem', exc)}")
-        return {}
+        data, node = load_yaml_document(path)
+    except ManifestError as exc:
+        problems += [f"{problem} ({where})" for problem in exc.problems]
+        return {}, [path]
+    data = {} if data is None else data
     if not isinstance(data, dict):
-        problems.append(f"{path.name}:1: an editorial file must be a mapping of entries ({where})")
-        return {}
-    return data
+        problems.append(f"{shown}:1: an editorial file must be a mapping of entries ({where})")
+        return {}, [path]
+    lines = _line_map(node) if node is not None else {}
+    locate = lambda keys: f"{shown}:{_line_for(lines, keys)}"  # noqa: E731
+    fields = reader_contract(fmt).editorial
+    problems += validate(data, fields, noun=f"editorial key for the {fmt} reader", locate=locate)
+    files = [path]
+    for keys, value in contract_files(data, fields):
+        files.append(_project_path(root, value, f"{locate(keys)}: {_field_name(keys)}", problems))
+    return data, [f for f in files if f]

@@ -26,6 +26,8 @@ from .manifest import Book, TextEntry, load_book
 from .model import Document
 from .outputs import Staging, write_text
 from .progress import Progress
+from .render import Finished
+from .render.pages import PrintPages
 from .prose import load_frequencies
 from .sources import read as read_source
 from .workers import READING, InProcess, start_pool
@@ -107,74 +109,66 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
 
 def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | None, progress: Progress,
                 texts_cache: Cache | None, jobs: int | None) -> None:
-    from .render.epub.cover import render_cover
+    """Prepare the texts, then make each edition asked for. The PDF is laid out in the worker
+    processes while this process makes the EPUB, which then takes the PDF's print page numbers."""
+    # The editions are imported here, not with this module: the worker processes import the
+    # pipeline, and a worker that has loaded WeasyPrint before reading a text is slower.
+    from .render.epub.edition import EpubEdition
+    from .render.pdf.edition import PdfEdition
 
     with start_pool(jobs) as pool, ExitStack() as stack:
-        print_layout = epub_writer = None
+        pdf = epub = None
         if only in (None, "pdf"):
-            from .render.pdf.edition import PrintLayout
-
-            print_layout = stack.enter_context(PrintLayout(book, pool, texts_cache))
-        epub_texts: dict[str, list] = {}
+            pdf = stack.enter_context(PdfEdition(book, pool, texts_cache))
         if only in (None, "epub"):
-            from .render.epub.edition import PandocEpub
+            epub = stack.enter_context(EpubEdition(book, pool, texts_cache, alongside_pdf=pdf is not None,
+                                                   progress=progress))
+        editions = [edition for edition in (pdf, epub) if edition is not None]
 
-            # Beside the PDF, one Pandoc at a time: the PDF takes longer, and needs the cores.
-            epub_writer = stack.enter_context(PandocEpub(book, texts_cache, 1 if print_layout else pool.jobs))
-
+        # Each text is read, parsed and marked up in a worker; as soon as one is, every edition
+        # may start on it (its print layout; its EPUB chapter, for an EPUB alone), while the
+        # others are read.
         def when_ready(tree: dict) -> None:
-            if print_layout:
-                print_layout.start(tree)
-            opening = tree["blocks"][0] if tree["blocks"] else {}
-            if epub_writer and not print_layout and opening.get("t") == "Header" and opening["c"][0] == 1:
-                # EPUB only: its chapter too, while the book is assembled (a level-1 section).
-                epub = apparatus.epub_text(book, tree, result.warnings)
-                epub_texts[opening["c"][1][0]] = epub["blocks"]
-                epub_writer.start(epub)
+            for edition in editions:
+                edition.start(tree)
 
-        # Each text is read, parsed and marked up in a worker; as soon as one is, its print
-        # layout starts (or, for an EPUB alone, its EPUB chapter), while the others are read.
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready)
-        # The cover after the texts: submitted first, it held a worker the texts were waiting for.
-        cover = pool.submit(render_cover, book) if only in (None, "epub") else None
-
+        layout_key = cache.layout_key(book, doctree.to_json(book_ast)) if texts_cache else None
         with ThreadPoolExecutor(max_workers=1) as thread:
-            edition = None
-            if print_layout is not None:
-                # The parts are laid out in the worker processes while this one makes the EPUB.
-                pdf_target = staging.path(f"{book.output_stem}.pdf")
-                edition = thread.submit(print_layout.finish, book_ast, pdf_target)
-            epub_ast = entries = None
-            if epub_writer:
-                with progress.stage("prepare EPUB"):
-                    epub_ast = apparatus.for_epub(book, book_ast, result.warnings, cache=texts_cache, texts=epub_texts)
-                    entries = epub_writer.write(epub_ast)
-            page_starts = print_folios = None
-            layout_key = cache.layout_key(book, doctree.to_json(book_ast)) if texts_cache else None
-            if edition is not None:
-                with progress.stage("wait for the PDF"):
-                    edition = edition.result()
-                progress.record("PDF, alongside the EPUB", edition.seconds)
-                progress.say(f"  ({len(edition.laid_out)} part layouts made, {edition.from_cache} taken from the cache)")
-                result.warnings.extend(w for w in edition.warnings if w not in result.warnings)
-                result.pages, result.laid_out = edition.pages, edition.laid_out
-                result.outputs["pdf"] = Path(f"{book.output_stem}.pdf")
-                page_starts, print_folios = edition.page_starts, edition.folios
-                if texts_cache:
-                    texts_cache.store("layout", layout_key, (page_starts, print_folios))
-            elif texts_cache:
-                page_starts, print_folios = texts_cache.load("layout", layout_key) or (None, None)
-                if page_starts is None:
+            printing = thread.submit(pdf.finish, book_ast, staging) if pdf else None
+
+            def print_pages() -> PrintPages | None:
+                """The PDF's page numbers, once it is laid out; for an EPUB alone, the last layout's."""
+                if printing is not None:
+                    with progress.stage("wait for the PDF"):
+                        done = printing.result()
+                    return _printed(done, result, progress, texts_cache, layout_key).print_pages
+                pages = texts_cache.load("layout", layout_key) if texts_cache else None
+                if pages is None:
                     result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
                                            "last laid out; build both (python build.py) to add them")
-    if epub_ast is not None:
-        from .render.epub.edition import write_epub
+                return pages
 
-        with progress.stage("write EPUB"):
-            write_epub(book, epub_ast, staging.path(f"{book.output_stem}.epub"), page_starts=page_starts,
-                       warnings=result.warnings, entries=entries, print_folios=print_folios,
-                       cover=cover.result if cover is not None else None)
-            result.outputs["epub"] = Path(f"{book.output_stem}.epub")
+            finished = [epub.finish(book_ast, staging, print_pages)] if epub else []
+            if printing is not None and not epub:
+                finished.append(_printed(printing.result(), result, progress, texts_cache, layout_key))
+        for done in finished:
+            result.outputs.update(done.outputs)
+            result.warnings.extend(w for w in done.warnings if w not in result.warnings)
+
+
+def _printed(done: Finished, result: BuildResult, progress: Progress, texts_cache: Cache | None,
+             layout_key: str | None) -> Finished:
+    """The PDF's figures recorded (once), and its page numbers kept for a later EPUB alone."""
+    if "pdf" not in result.outputs:
+        progress.record("PDF, alongside the EPUB", done.seconds)
+        progress.say(f"  ({len(done.laid_out)} part layouts made, {done.from_cache} taken from the cache)")
+        result.warnings.extend(w for w in done.warnings if w not in result.warnings)
+        result.pages, result.laid_out = done.pages, done.laid_out
+        result.outputs.update(done.outputs)
+        if texts_cache:
+            texts_cache.store("layout", layout_key, done.print_pages)
+    return done
 
 
 def _texts_and_book(book: Book, result: BuildResult, pool, staging: Staging, texts_cache: Cache | None,

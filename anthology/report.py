@@ -1,18 +1,27 @@
-"""The cleaning report: every change the cleaner made, per text, with counts per rule, as JSON
-(for tests and tools) and HTML (for the editor, readable in ten minutes)."""
+"""The cleaning report: every change the cleaner made, per text, with counts per rule and each
+rule's one-line reason, as JSON (for tests and tools) and HTML (for the editor, readable in ten
+minutes)."""
 from __future__ import annotations
 
 import json
 from collections import Counter
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
+from . import passes, sources, typography
 from .outputs import write_text
 from .prose import count_words
+from .templating import environment
+
+
+def rule_reasons() -> dict[str, str]:
+    """The one-line reason of every rule that logs changes, by id: the readers', the cleaning
+    passes' and the house typography's."""
+    return {**sources.reasons(), **passes.reasons(), **typography.reasons()}
 
 
 def report_data(book, texts) -> dict:
+    """The report's data: per text, its counts per rule and every change; `reasons` gives the
+    one-line reason of each rule in it (a rule whose code gives none is left out)."""
     data = {"texts": []}
     for item in texts:
         doc = item.document
@@ -28,12 +37,15 @@ def report_data(book, texts) -> dict:
                 for c in doc.changes
             ],
         })
+    known = rule_reasons()
+    used = sorted({rule for text in data["texts"] for rule in text["rules"]})
+    data["reasons"] = {rule: known[rule] for rule in used if rule in known}
     return data
 
 
 def write_reports(book, texts, staging) -> dict:
     data = report_data(book, texts)
     write_text(staging.path("cleaning-report.json"), json.dumps(data, ensure_ascii=False, indent=1))
-    env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = environment(book.root / "templates")
     write_text(staging.path("cleaning-report.html"), env.get_template("cleaning-report.html.j2").render(book=book.meta, data=data))
     return data

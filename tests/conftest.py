@@ -29,6 +29,15 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(config, items):
+    """Mark `book` every test that needs the full build: every test whose fixtures, directly or
+    through other fixtures, include `built` (so `-m "not book"` leaves exactly the others)."""
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.book)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole book, built once: returns the pipeline's BuildResult."""

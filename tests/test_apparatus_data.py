@@ -124,7 +124,7 @@ def test_index_has_at_least_eighty_headings_with_locators():
     assert len(index()) >= 80
 
 
-def test_the_terms_the_issue_names_are_in_the_glossary():
+def test_the_terms_a_newcomer_needs_are_in_the_glossary():
     ids = {entry["id"] for entry in glossary()}
     required = {
         "nep", "kulak", "thermidor", "gosplan", "kronstadt", "comintern", "gpu", "politburo",

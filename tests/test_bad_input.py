@@ -161,6 +161,7 @@ def test_bad_input_is_refused_cleanly(name, tmp_path, capsys, monkeypatch):
     assert snapshot(root / "output") == before
 
 
+@pytest.mark.book  # builds a one-text EPUB
 def test_latin1_text_builds_with_a_named_warning(tmp_path, capsys, monkeypatch):
     root = project(tmp_path)
     text_file(MUSE.replace("long enough", "caf\u00e9 long enough").encode("cp1252"))(root)
@@ -178,6 +179,7 @@ def test_verbose_shows_the_traceback(tmp_path, capsys, monkeypatch):
     assert "Traceback" in capsys.readouterr().err
 
 
+@pytest.mark.book  # builds a one-text EPUB twice and runs EPUBCheck on each
 def test_check_fails_a_build_whose_epub_has_an_error(tmp_path, capsys, monkeypatch):
     """`build.py --check` runs EPUBCheck on the built EPUB and fails on an error."""
     from anthology.render.epub import edition as epub_module

@@ -1,4 +1,6 @@
-"""The pipeline issue's acceptance checks, on the real built EPUB (one build per session)."""
+"""The pipeline's promises (every text in the book, in order, with its structure, notes and words,
+in one house style; EPUBCheck clean; the same sources give the same bytes), on the real built EPUB
+and PDF (one build per session)."""
 from __future__ import annotations
 
 import json

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from anthology.sources.repair.glued_notes import YEAR_OR_RANGE_BEFORE_DOT, YEAR_OR_RANGE_LONGEST
-from anthology.passes.ocr_repair.tokens import zipf
+from anthology.prose import zipf
 from anthology.model import Change
 from anthology.typography import RULES, typogrify
 from anthology.typography import rules as rules_module

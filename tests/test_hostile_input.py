@@ -37,6 +37,7 @@ def no_network(monkeypatch):
     return attempts
 
 
+@pytest.mark.book  # builds a book of its own
 def test_hostile_text_reads_no_outside_file_and_opens_no_connection(project_copy, no_network, monkeypatch):
     import builtins
 

@@ -5,9 +5,12 @@ the second build lays out only the edited text and the parts that print page num
 taken from it (front matter, preface, index, folios), never the text that did not change."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from anthology.pipeline import build
+
+pytestmark = pytest.mark.book  # every test here builds a two-text book, two or three times
 
 EDIT = ("texts/soviet-mirage.muse", "definitions are important", "definitions matter")
 

@@ -1,10 +1,13 @@
 """A sixth text in a known format builds by editing the manifest alone: no code change."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from anthology.pipeline import build
 from epub_tools import Epub
+
+pytestmark = pytest.mark.book  # builds the whole anthology's EPUB with a sixth text
 
 SIXTH = """#title On Planning
 #author A. N. Other

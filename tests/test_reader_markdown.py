@@ -1,5 +1,6 @@
-"""The Markdown reader on seeds 001 (hard-wrapped Pandoc Markdown) and 002 (a magazine article
-with ``<sup>`` notes and page-break damage), and each of its rules on small inline samples."""
+"""The Markdown reader on Why Russia Isn't Socialist (hard-wrapped Pandoc Markdown) and Genesis of
+Bureaucratic Socialism, Part I (a magazine article with ``<sup>`` notes and page-break damage), and
+each of its rules on small inline samples."""
 from __future__ import annotations
 
 import json
@@ -26,19 +27,19 @@ def editorial(name: str) -> dict:
     return yaml.safe_load((ROOT / "editorial" / f"{name}.yml").read_text(encoding="utf-8")) or {}
 
 
-def read_seed(path: str, options: dict, name: str) -> Document:
+def read_file(path: str, options: dict, name: str) -> Document:
     raw = (ROOT / path).read_text(encoding="utf-8")
     return read(raw, options=options, editorial=editorial(name), origin=path)
 
 
 @pytest.fixture(scope="module")
 def russia() -> Document:
-    return read_seed(RUSSIA, RUSSIA_OPTIONS, "why-russia-isnt-socialist")
+    return read_file(RUSSIA, RUSSIA_OPTIONS, "why-russia-isnt-socialist")
 
 
 @pytest.fixture(scope="module")
 def genesis() -> Document:
-    return read_seed(GENESIS, GENESIS_OPTIONS, "genesis-part-1")
+    return read_file(GENESIS, GENESIS_OPTIONS, "genesis-part-1")
 
 
 def ast(markdown: str) -> dict:
@@ -64,7 +65,7 @@ def body_paragraphs(body: str) -> list[str]:
     return [b.strip("\n") for b in main.split("\n\n") if b.strip()]
 
 
-# ---------------------------------------------------------------- seed 001
+# ---------------------------------------------------------------- Why Russia Isn't Socialist
 
 def test_russia_structure(russia):
     tree = ast(russia.body)
@@ -107,7 +108,7 @@ def test_russia_word_count():
     assert abs(len(doc.body.split()) - source) <= source * 0.01
 
 
-# ---------------------------------------------------------------- seed 002
+# ---------------------------------------------------------------- Genesis of Bureaucratic Socialism, Part I
 
 def test_genesis_headings(genesis):
     levels = [(h["c"][0]) for h in walk(ast(genesis.body)["blocks"], "Header")]
@@ -284,6 +285,6 @@ def test_stale_editorial_entries_raise():
 
 
 def test_editorial_files_match_their_texts():
-    """The shipped editorial entries still match (else reading the seeds above would raise)."""
+    """The shipped editorial entries still match (else reading the texts above would raise)."""
     assert editorial("genesis-part-1")["headings"][0]["level"] == 3
     assert editorial("why-russia-isnt-socialist") == {}

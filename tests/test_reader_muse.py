@@ -1,4 +1,4 @@
-"""The Muse reader: the flattened seed 000 (*The Soviet Mirage*) and a small normal Muse file."""
+"""The Muse reader: the flattened text of *The Soviet Mirage* and a small normal Muse file."""
 from __future__ import annotations
 
 import json
@@ -67,9 +67,9 @@ def body_paragraphs(body: str) -> list[str]:
     return [p for p in body.split("\n\n") if p.strip() and not p.startswith("#")]
 
 
-# --- seed 000: the flattened file ---------------------------------------------------------------
+# --- The Soviet Mirage: the flattened file ---------------------------------------------------
 
-def test_seed_is_detected_as_flattened():
+def test_the_soviet_mirage_is_detected_as_flattened():
     assert "\n" not in raw_text()
     assert muse.is_flattened(raw_text())
 

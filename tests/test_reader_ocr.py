@@ -1,4 +1,4 @@
-"""The OCR reader on seed 004 (The Revolution Betrayed, a browser print of marxists.org pages) and
+"""The OCR reader on The Revolution Betrayed (a browser print of marxists.org pages, OCR'd) and
 on small samples: furniture gone, headings and paragraphs rebuilt, the translator's notes made
 footnotes, and editorial entries that no longer match the text stopping the build."""
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The web reader on seed 003 (`texts/genesis-part-2.web.txt`) and on small made-up pages.
+"""The web reader on Genesis of Bureaucratic Socialism, Part II (`texts/genesis-part-2.web.txt`)
+and on small made-up pages.
 
 The properties come from CATALOG §4: 1 H2 + 1 H3, 79 glued note calls matching 79 listed notes
 strictly in order (with the tricky ones 5, 19, 37 and 43), no masthead or back-link left, and

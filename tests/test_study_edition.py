@@ -1,14 +1,17 @@
-"""The study-group edition (issue 9): the reading plan (`meetings:`) and citable paragraph numbers.
+"""The study-group edition: the reading plan (`meetings:`) and citable paragraph numbers.
 
 On the built book (the session's one build): the plan reads every text exactly once and its
 printed pages are where its readings begin and end; every paragraph's number is printed in the
 PDF's margin beside that paragraph's first line, with the same number the EPUB gives it. The
 rest (ranges, labels, the checks that stop a build, the long-meeting warning, moving numbers to
-the outer margin) is tested on small made-up examples."""
+the outer margin) is tested on small made-up examples. What is looked for in the PDF is found
+whatever the line and page breaks: by its letters only, or by where it stands beside the text
+block (pdftotext, from poppler-utils, which setup.sh installs: required, not optional)."""
 from __future__ import annotations
 
+import dataclasses
+
 import re
-import shutil
 import subprocess
 import unicodedata
 from functools import lru_cache
@@ -23,13 +26,11 @@ from anthology.apparatus import reading_plan
 from anthology.apparatus.anchors import number_paragraphs, prefix_heading_ids
 from anthology.render.pdf.margin_numbers import numbers_to_outer_margin
 from anthology.errors import ManifestError
-from anthology.manifest import Meeting, Reading, load_book
+from anthology.manifest import Book, Meeting, Reading, TextEntry, load_book
 from anthology.prose import count_words
 
 X = "{http://www.w3.org/1999/xhtml}"
 MM = 72 / 25.4
-
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
 
 
 def alnum(text: str) -> str:
@@ -174,10 +175,11 @@ def test_plan_pages_are_where_each_reading_begins_and_ends(built, epub, plan):
             heading = headings[start.start]
             assert heading in alnum(texts[first - 1]) and heading not in alnum(texts[first - 2]), meeting.title
         end = meeting.parts[-1]
+        # The reading's last paragraph ends on its last page: the paragraph's last two lines are
+        # printed there together (print.css: `widows: 2`), so its last letters are, wherever its
+        # lines and pages break.
         tail = letters(paragraphs[end.text_id][end.last_paragraph - 1][1])[-14:]
-        on_page, before = letters(texts[last - 1]), letters(texts[last - 2])
-        joined = before + on_page  # the last line may begin on the page before
-        assert tail in on_page or joined.find(tail) + len(tail) > len(before), (meeting.title, last, tail)
+        assert tail in letters(texts[last - 1]), (meeting.title, last, tail)
         assert first <= last
 
 
@@ -288,9 +290,10 @@ Only paragraph of two.
 
 
 def small_book(*meetings: Meeting):
-    texts = [SimpleNamespace(id="one", title="One", subtitle=""), SimpleNamespace(id="two", title="Two", subtitle="")]
-    return SimpleNamespace(manifest_path=Path("anthology.yml"), texts=texts, meetings=meetings, meetings_line=40,
-                           paragraph_numbers=True)
+    texts = [TextEntry(id=ident, file=Path(f"texts/{ident}.md"), format="markdown", title=ident.title(),
+                       author="An Author", date="2000") for ident in ("one", "two")]
+    return Book(root=Path("."), manifest_path=Path("anthology.yml"), meta={"language": "en", "paragraph_numbers": True},
+                texts=texts, meetings=meetings, meetings_line=40)
 
 
 def small_tree(book):
@@ -388,7 +391,7 @@ def test_manifest_checks_reading_ids_and_ranges(project_copy):
 
 def test_paragraph_numbers_can_be_turned_off():
     book = small_book()
-    book.paragraph_numbers = False
+    book = dataclasses.replace(book, meta={**book.meta, "paragraph_numbers": False})
     tree = small_tree(book)
     anchors = []
     doctree.walk_blocks(tree["blocks"], lambda b: anchors.extend(
@@ -436,17 +439,14 @@ def reading_numbers(box):
     return list(_margin_numbers(box))
 
 
-# ------------------------------------------------------------------ once the pipeline passes them on
+# ------------------------------------------------------------------ what the pipeline does with them
 
 def test_numbers_stand_in_the_outer_margin(built):
     sides = {(folio % 2, side) for folio, _, _, side in margin_numbers(built)}
-    if (1, "right") not in sides:
-        pytest.skip("the pipeline does not call margin_numbers.numbers_to_outer_margin after layout yet")
     assert sides == {(0, "left"), (1, "right")}  # verso: left margin; recto: right margin
 
 
 def test_epub_plan_pages_are_the_print_pages(built, epub):
     spans = [s for s in epub.chapters["reading-plan"].iter(f"{X}span") if "plan-pages" in (s.get("class") or "")]
-    if not any(s.text for s in spans):
-        pytest.skip("the pipeline does not give the EPUB the print pages yet (reading_plan.fill_print_pages)")
+    assert spans and all(s.text for s in spans), "the EPUB's reading plan has no print pages"
     assert [tuple(map(int, re.findall(r"\d+", s.text))) for s in spans] == printed_ranges(built)

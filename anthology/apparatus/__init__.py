@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from ..doctree import copy_tree
+from ..doctree import copy_tree, header_id, header_level
 from ..manifest import Book
 
 from .anchors import number_paragraphs, prefix_heading_ids
@@ -78,8 +78,8 @@ def for_epub(book: Book, ast: dict, warnings: list[str], cache=None, texts: dict
         index = thread.submit(epub_index_section, book, ast, cache)
         sections: list[tuple[str | None, list]] = [(None, [])]
         for block in ast["blocks"]:
-            if block["t"] == "Header" and block["c"][0] == 1:
-                sections.append((block["c"][1][0], []))
+            if header_level(block) == 1:
+                sections.append((header_id(block), []))
             sections[-1][1].append(block)
         made = texts or {}
         blocks = [block for ident, section in sections

@@ -32,15 +32,15 @@ def prefix_heading_ids(book, tree: dict, warnings: list[str], facts: dict | None
     seen = set()
     for text_id, blocks in doctree.texts(tree):
         for block in blocks:
-            if block["t"] != "Header" or block["c"][0] == 1:
+            if block["t"] != "Header" or doctree.header_level(block) == 1:
                 continue
-            base = f"{text_id}-{slug(doctree.stringify(block['c'][2]))}"
+            base = f"{text_id}-{slug(doctree.stringify(doctree.header_inlines(block)))}"
             ident, n = base, 1
             while ident in seen:
                 n += 1
                 ident = f"{base}-{n}"
             seen.add(ident)
-            block["c"][1][0] = ident
+            doctree.set_id(block, ident)
 
 
 def paragraph_anchor(text_id: str, number: int) -> str:
@@ -59,8 +59,8 @@ def number_paragraphs(book, tree: dict, warnings: list[str] | None = None, facts
                 return
             count += 1
             number = [["data-n", str(count)]] if shown else []
-            anchor = {"t": "Span", "c": [[paragraph_anchor(text_id, count), ["para-anchor"], number], []]}
-            block["c"].insert(0, anchor)
+            anchor = doctree.span(paragraph_anchor(text_id, count), ["para-anchor"], [], number)
+            doctree.inlines_of(block).insert(0, anchor)
 
         for block in blocks:
             if doctree.is_editorial_div(block):

@@ -16,9 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .. import doctree
+from ..doctree import block_inline_lists, child_blocks, has_class, span
 from ..errors import ManifestError
 from . import data
-from .inlines import TermMatcher, block_inline_lists, child_blocks, has_class, rewrite, span
+from .inlines import TermMatcher, rewrite
 from .locators import Locator, SectionTracker, short_title
 from .notes import notes_in
 
@@ -146,7 +147,7 @@ def mark_text(text_id: str, blocks: list, match: TermMatcher, places: frozenset[
 
     def on_note(note):
         in_note[0] = True
-        visit(note["c"])
+        visit(doctree.note_blocks(note))
         in_note[0] = False
 
     def visit(inner_blocks):
@@ -206,24 +207,25 @@ def index_marks(book, tree: dict) -> list[Mark]:
             for node in inlines:
                 kind = node["t"]
                 if kind == "Span" and has_class(node, "para-anchor") and note is None:
-                    tracker.paragraph(node["c"][0][0])
+                    tracker.paragraph(doctree.node_id(node))
                 if kind == "Span" and has_class(node, "index-mark"):
-                    ident, _, attributes = node["c"][0]
+                    ident, _, attributes = doctree.attrs(node)
                     heading = mark_heading(ident, text_id)
                     sub = dict(attributes).get("data-sub")
                     marks.append(Mark(ident, heading, int(sub) if sub is not None else None, tracker.locator(note)))
                 if kind == "Note":
-                    blocks_walk(node["c"], note_numbers.get(id(node)))
+                    blocks_walk(doctree.note_blocks(node), note_numbers.get(id(node)))
                     continue
-                inner = _inline_children(node)
+                inner = doctree.running_inlines(node)
                 if inner is not None:
                     inlines_walk(inner, note)
 
         def blocks_walk(inner_blocks, note):
             for block in inner_blocks:
                 if block["t"] == "Header":
-                    if block["c"][0] > 1:  # the level-1 heading is the text's title
-                        tracker.heading(block["c"][0], doctree.stringify(block["c"][2]))
+                    level = doctree.header_level(block)
+                    if level > 1:  # the level-1 heading is the text's title
+                        tracker.heading(level, doctree.stringify(doctree.header_inlines(block)))
                     continue
                 if doctree.is_editorial_div(block):
                     continue
@@ -237,15 +239,6 @@ def index_marks(book, tree: dict) -> list[Mark]:
 
         blocks_walk(blocks, None)
     return marks
-
-
-def _inline_children(node: dict) -> list | None:
-    kind, content = node["t"], node.get("c")
-    if kind in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript"):
-        return content
-    if kind in ("Quoted", "Span", "Link"):
-        return content[1]
-    return None
 
 
 # ------------------------------------------------------------------ the entries, sorted

@@ -129,8 +129,8 @@ def print_entries(index_data: IndexData, anchor_pages: dict[str, int]) -> list[d
 
 def print_index_html(book, index_data: IndexData, anchor_pages: dict[str, int]) -> str:
     """The print index as an HTML document (templates/index.html.j2), for the PDF's back matter."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from .. import templating
 
-    env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = templating.environment(book.root / "templates")
     return env.get_template("index.html.j2").render(
         book=book.meta, lang=book.language, title=TITLE, groups=print_entries(index_data, anchor_pages))

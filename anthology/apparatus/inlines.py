@@ -5,7 +5,8 @@ Opposition") spans several nodes. A `TermMatcher` reads one inline list as a str
 `Space`/`SoftBreak`, one opaque character for any nested element, so that no match runs into
 emphasis, a link or a note), finds whole-word matches, splits `Str` nodes at the match edges and
 hands each match's nodes to a callback that may wrap them. Nested lists (emphasis, quotations,
-spans) are visited in document order, so a callback sees the matches in reading order.
+spans) are visited in document order, so a callback sees the matches in reading order. Reading and
+making the nodes themselves is `doctree`'s; this module only knows how to match words in them.
 """
 from __future__ import annotations
 
@@ -13,53 +14,24 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import doctree
+from ..doctree import str_
+
 OPAQUE = "\x00"
 # Spaces that Pandoc keeps inside a Str (the typography pass puts no-break spaces after initials and
 # before units) read as plain spaces, and the two apostrophes as one, so that a variant written
 # `Lenin's` or `Lenin’s` matches either. Each replacement is one character for one, so offsets hold.
 _SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "’": "'", "ʼ": "'"})
 
-# Inline elements whose content is running text that may hold a term.
-CONTAINERS = {"Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript"}
-
-
 def normalise(text: str) -> str:
     return text.translate(_SAME_WIDTH)
-
-
-def Str(text: str) -> dict:
-    return {"t": "Str", "c": text}
-
-
-def Space() -> dict:
-    return {"t": "Space"}
-
-
-def span(ident: str, classes: list[str], inlines: list, attributes: list | None = None) -> dict:
-    return {"t": "Span", "c": [[ident, classes, attributes or []], inlines]}
-
-
-def link(target: str, inlines: list, *, ident: str = "", classes: list[str] | None = None,
-         attributes: list | None = None, title: str = "") -> dict:
-    return {"t": "Link", "c": [[ident, classes or [], attributes or []], inlines, [target, title]]}
-
-
-def plain_inlines(text: str) -> list:
-    """Plain text as Str/Space nodes (no Markdown is read)."""
-    out: list = []
-    for i, word in enumerate(text.split(" ")):
-        if i:
-            out.append(Space())
-        if word:
-            out.append(Str(word))
-    return out
 
 
 def node_text(node: dict) -> str:
     """The node as the matcher reads it: its text, a space, or one opaque character."""
     kind = node["t"]
     if kind == "Str":
-        return normalise(node["c"])
+        return normalise(doctree.literal(node))
     if kind in ("Space", "SoftBreak"):
         return " "
     return OPAQUE
@@ -107,9 +79,9 @@ def split_at(inlines: list, cuts: set[int]) -> list:
         text = node_text(node)
         if node["t"] == "Str":
             inner = sorted(c - pos for c in cuts if pos < c < pos + len(text))
-            previous = 0
+            previous, value = 0, doctree.literal(node)
             for cut in inner + [len(text)]:
-                out.append(Str(node["c"][previous:cut]))
+                out.append(str_(value[previous:cut]))
                 previous = cut
         else:
             out.append(node)
@@ -122,18 +94,6 @@ def split_at(inlines: list, cuts: set[int]) -> list:
 Wrap = Callable[[Match, list], "dict | None"]
 # Which nested inline elements to enter (e.g. not links, not notes).
 Enter = Callable[[dict], bool]
-
-
-def nested_inlines(node: dict) -> list | None:
-    """The inline list inside a nested inline element, if the matcher should look there."""
-    kind, content = node["t"], node.get("c")
-    if kind in CONTAINERS:
-        return content
-    if kind == "Quoted":
-        return content[1]
-    if kind in ("Span", "Link"):
-        return content[1]
-    return None
 
 
 def rewrite(inlines: list, matcher: TermMatcher, wrap: Wrap, enter: Enter, on_note=None) -> list:
@@ -159,42 +119,13 @@ def rewrite(inlines: list, matcher: TermMatcher, wrap: Wrap, enter: Enter, on_no
             if on_note:
                 on_note(node)
         else:
-            inner = nested_inlines(node)
+            inner = doctree.running_inlines(node)
             if inner is not None and enter(node):
                 inner[:] = rewrite(inner, matcher, wrap, enter, on_note)
         out.append(node)
         pos += len(node_text(node))
         i += 1
     return out
-
-
-def block_inline_lists(block: dict) -> list[list] | None:
-    """The inline lists a block holds directly (None for blocks that hold other blocks)."""
-    kind, content = block["t"], block.get("c")
-    if kind in ("Para", "Plain"):
-        return [content]
-    if kind == "LineBlock":
-        return list(content)
-    return None
-
-
-def child_blocks(block: dict) -> list[list]:
-    kind, content = block["t"], block.get("c")
-    if kind == "Div":
-        return [content[1]]
-    if kind == "BlockQuote":
-        return [content]
-    if kind == "BulletList":
-        return list(content)
-    if kind == "OrderedList":
-        return list(content[1])
-    if kind == "DefinitionList":
-        return [blocks for _, definitions in content for blocks in definitions]
-    return []
-
-
-def has_class(node: dict, name: str) -> bool:
-    return node["t"] in ("Span", "Div", "Link", "Header") and name in node["c"][1 if node["t"] == "Header" else 0][1]
 
 
 def inline_text(inlines: list) -> str:
@@ -204,15 +135,13 @@ def inline_text(inlines: list) -> str:
 
 def _flat(node: dict) -> str:
     kind = node["t"]
-    if kind == "Str":
-        return node["c"]
+    if kind in ("Str", "Code"):
+        return doctree.literal(node)
     if kind in ("Space", "SoftBreak", "LineBreak"):
         return " "
     if kind in ("Note", "RawInline", "Image", "Math", "Cite"):
         return ""
-    if kind == "Code":
-        return node["c"][1]
-    inner = nested_inlines(node)
+    inner = doctree.running_inlines(node)
     return inline_text(inner) if inner is not None else ""
 
 
@@ -228,22 +157,8 @@ def slice_inlines(inlines: list, start: int, end: int) -> list:
         if start <= node_start and node_end <= end:
             out.append(node)
         elif node["t"] == "Str":
-            out.append(Str(node["c"][max(start, node_start) - node_start:min(end, node_end) - node_start]))
-        elif nested_inlines(node) is not None:
-            inner = slice_inlines(nested_inlines(node), max(start, node_start) - node_start, min(end, node_end) - node_start)
-            copy = {"t": node["t"], "c": _with_inlines(node, inner)}
-            out.append(copy)
+            out.append(str_(doctree.literal(node)[max(start, node_start) - node_start:min(end, node_end) - node_start]))
+        elif (running := doctree.running_inlines(node)) is not None:
+            inner = slice_inlines(running, max(start, node_start) - node_start, min(end, node_end) - node_start)
+            out.append(doctree.with_inlines(node, inner))
     return out
-
-
-def _with_inlines(node: dict, inner: list):
-    kind, content = node["t"], node["c"]
-    if kind in CONTAINERS:
-        return inner
-    if kind == "Quoted":
-        return [content[0], inner]
-    if kind == "Span":
-        return [content[0], inner]
-    if kind == "Link":
-        return [content[0], inner, content[2]]
-    raise ValueError(kind)

@@ -22,7 +22,8 @@ import copy
 import re
 
 from .. import doctree
-from .inlines import Space, Str, inline_text, link, slice_inlines, span
+from ..doctree import link, space, span, str_
+from .inlines import inline_text, slice_inlines
 
 # ------------------------------------------------------------------ labels (both outputs)
 
@@ -35,15 +36,17 @@ def _stringify(inlines: list) -> str:
 
 def note_label(note: dict) -> str | None:
     """The role named by a note's opening label ("translator" for *Translator’s note.*), or None."""
-    first = note["c"][0] if note["c"] else None
-    if not first or first["t"] not in ("Para", "Plain") or not first["c"]:
+    body = doctree.note_blocks(note)
+    first = body[0] if body else None
+    if not first or first["t"] not in ("Para", "Plain") or not doctree.inlines_of(first):
         return None
-    head = first["c"][0]
-    if head["t"] == "Span" and "note-label" in head["c"][0][1]:
-        head = head["c"][1][0] if head["c"][1] else head
+    head = doctree.inlines_of(first)[0]
+    if head["t"] == "Span" and doctree.has_class(head, "note-label"):
+        label = doctree.inlines_of(head)
+        head = label[0] if label else head
     if head["t"] not in ("Emph", "Strong"):
         return None
-    m = _LABEL.match(_stringify(head["c"]))
+    m = _LABEL.match(_stringify(doctree.inlines_of(head)))
     return (m.group("who") or m.group("by")).lower() if m else None
 
 
@@ -58,7 +61,8 @@ def label_notes(book, tree: dict, warnings: list[str], facts: dict | None = None
     for _, blocks in doctree.texts(tree):
         for note in notes_in(blocks):
             role = note_label(note)
-            first = note["c"][0]["c"] if note["c"] else []
+            body = doctree.note_blocks(note)
+            first = doctree.inlines_of(body[0]) if body else []
             if role and first and first[0]["t"] in ("Emph", "Strong"):
                 first[0] = span("", ["note-label", f"note-{role}"], [first[0]])
 
@@ -119,9 +123,9 @@ def _ibid_positions(inlines: list) -> list[int]:
     """Indexes of the top-level inlines that are, or start with, the word ibid."""
     found = []
     for i, node in enumerate(inlines):
-        if node["t"] == "Str" and _IBID.match(node["c"]):
+        if node["t"] == "Str" and _IBID.match(doctree.literal(node)):
             found.append(i)
-        elif node["t"] in ("Emph", "Strong") and re.match(r"^[Ii]bid(?:em)?\.?$", _stringify(node["c"])):
+        elif node["t"] in ("Emph", "Strong") and re.match(r"^[Ii]bid(?:em)?\.?$", _stringify(doctree.inlines_of(node))):
             found.append(i)
     return found
 
@@ -137,10 +141,10 @@ def expand_ibid(book, tree: dict, warnings: list[str]) -> None:
     for text_id, blocks in doctree.texts(tree):
         source: list | None = None
         for number, note in enumerate(notes_in(blocks), 1):
-            for block in note["c"]:
+            for block in doctree.note_blocks(note):
                 if block["t"] not in ("Para", "Plain"):
                     continue
-                inlines = block["c"]
+                inlines = doctree.inlines_of(block)
                 text = inline_text(inlines)
                 events = [(_offset_of(inlines, i), "ibid", i) for i in _ibid_positions(inlines)]
                 events += [(start, "cite", (start, end)) for start, end in citations(text)]
@@ -162,16 +166,13 @@ def unmarked(inlines: list) -> list:
     out = []
     for node in copy.deepcopy(inlines):
         kind = node["t"]
-        if kind in ("Span", "Link") and ({"index-mark", "glossary-term", "para-anchor"} & set(node["c"][0][1])):
-            out.extend(unmarked(node["c"][1]))
+        if kind in ("Span", "Link") and ({"index-mark", "glossary-term", "para-anchor"} & set(doctree.classes(node))):
+            out.extend(unmarked(doctree.inlines_of(node)))
             continue
         if kind in ("Span", "Link"):
-            node["c"][0][0] = ""
-            node["c"][1] = unmarked(node["c"][1])
-        elif kind in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript"):
-            node["c"] = unmarked(node["c"])
-        elif kind == "Quoted":
-            node["c"][1] = unmarked(node["c"][1])
+            doctree.set_id(node, "")
+        if kind in ("Span", "Link", "Quoted") or kind in doctree.TEXT_CONTAINERS:
+            doctree.set_inlines(node, unmarked(doctree.inlines_of(node)))
         out.append(node)
     return out
 
@@ -182,7 +183,7 @@ def _fit(source: list, inlines: list, index: int) -> list:
     after = inline_text(inlines[index + 1:]).lstrip(" ,.")
     node = inlines[index]
     if node["t"] == "Str":
-        after = _IBID.match(node["c"]).group("rest").lstrip(" ,.") + " " + after
+        after = _IBID.match(doctree.literal(node)).group("rest").lstrip(" ,.") + " " + after
     if re.match(r"^[Vv]ol\.?\s*\d", after.strip()):
         text = inline_text(source)
         m = _VOLUME.search(text)
@@ -193,20 +194,20 @@ def _fit(source: list, inlines: list, index: int) -> list:
 
 def _insert_after_ibid(inlines: list, index: int, antecedent: list) -> None:
     node = inlines[index]
-    mark = span("", ["ibid-antecedent"], [Str("[="), Space(), *copy.deepcopy(antecedent), Str("]")])
+    mark = span("", ["ibid-antecedent"], [str_("[="), space(), *copy.deepcopy(antecedent), str_("]")])
     if node["t"] == "Str":
-        m = _IBID.match(node["c"])
+        m = _IBID.match(doctree.literal(node))
         word, rest = m.group("pre") + m.group("word"), m.group("rest")
-        replacement = [Str(word), Space(), mark] + ([Str(rest)] if rest else [])
+        replacement = [str_(word), space(), mark] + ([str_(rest)] if rest else [])
         inlines[index:index + 1] = replacement
     else:
-        inlines[index + 1:index + 1] = [Space(), mark]
+        inlines[index + 1:index + 1] = [space(), mark]
 
 
 # ------------------------------------------------------------------ EPUB notes
 
 def raw(html: str) -> dict:
-    return {"t": "RawBlock", "c": ["html", html]}
+    return doctree.raw_block("html", html)
 
 
 def note_ids(text_id: str, number: int) -> tuple[str, str]:
@@ -217,14 +218,14 @@ def note_ids(text_id: str, number: int) -> tuple[str, str]:
 def epub_notes(book, tree: dict, warnings: list[str]) -> None:
     """Replace each text's Note nodes by note calls and a notes section at the end of the text."""
     blocks = tree["blocks"]
-    starts = [i for i, b in enumerate(blocks) if b["t"] == "Header" and b["c"][0] == 1]
+    starts = [i for i, b in enumerate(blocks) if doctree.header_level(b) == 1]
     # Walk the level-1 sections from the last, so inserting notes does not move the ones before.
     for position, start in reversed(list(enumerate(starts))):
         header = blocks[start]
-        if "text" not in header["c"][1][1]:
+        if not doctree.has_class(header, "text"):
             continue
         end = starts[position + 1] if position + 1 < len(starts) else len(blocks)
-        text_id = header["c"][1][0]
+        text_id = doctree.header_id(header)
         section = blocks[start:end]
         asides = _replace_notes(section, text_id)
         if asides:
@@ -242,27 +243,17 @@ def _replace_notes(section: list, text_id: str) -> list:
         ref_id, note_id = note_ids(text_id, count)
         role = note_label(note)
         classes = f"footnote note-{role}" if role else "footnote"
-        body = note["c"] or [{"t": "Para", "c": []}]
-        back = link(f"#{ref_id}", [Str(str(count))], classes=["footnote-back"], attributes=[["role", "doc-backlink"]])
+        body = doctree.note_blocks(note) or [doctree.para([])]
+        back = link(f"#{ref_id}", [str_(str(count))], classes=["footnote-back"], attributes=[["role", "doc-backlink"]])
         if body[0]["t"] in ("Para", "Plain"):
-            body[0]["c"][:0] = [back, Str("."), Space()]
+            doctree.inlines_of(body[0])[:0] = [back, str_("."), space()]
         else:
-            body.insert(0, {"t": "Para", "c": [back]})
+            body.insert(0, doctree.para([back]))
         asides.append(raw(f'<aside id="{note_id}" class="{classes}" epub:type="footnote" role="doc-footnote">'))
         asides.extend(body)
         asides.append(raw("</aside>"))
-        return link(f"#{note_id}", [Str(str(count))], ident=ref_id, classes=["footnote-ref"],
+        return link(f"#{note_id}", [str_(str(count))], ident=ref_id, classes=["footnote-ref"],
                     attributes=[["epub:type", "noteref"], ["role", "doc-noteref"]])
 
-    def walk(value):
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, dict) and item.get("t") == "Note":
-                    value[i] = replace(item)
-                else:
-                    walk(item)
-        elif isinstance(value, dict):
-            walk(value.get("c"))
-
-    walk(section)
+    doctree.replace_nodes(section, "Note", replace)
     return asides

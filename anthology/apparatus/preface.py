@@ -92,10 +92,10 @@ def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None, p
     `anthology.report.report_data(book, texts)`; `plan` the reading plan if the caller has
     measured it, else it is measured on `texts_ast` (the texts as the book has them, if the
     caller has them; else parsed again)."""
-    from ..assemble import template_environment
+    from ..templating import environment
     from .reading_plan import plan_for_preface
 
-    env = template_environment(book)
+    env = environment(book.root / "templates", markdown=True)
     env.filters["thousands"] = thousands
     env.filters["reading_time"] = reading_time
     env.filters["in_words"] = in_words

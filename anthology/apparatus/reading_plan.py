@@ -94,40 +94,25 @@ class PlannedMeeting:
 # --- the texts' segments ----------------------------------------------------------------------
 
 def _paragraph_number(block: dict) -> int | None:
-    inlines = block["c"]
-    if inlines and inlines[0]["t"] == "Span" and "para-anchor" in inlines[0]["c"][0][1]:
-        ident = inlines[0]["c"][0][0]
+    inlines = doctree.inlines_of(block)
+    if inlines and inlines[0]["t"] == "Span" and doctree.has_class(inlines[0], "para-anchor"):
+        ident = doctree.node_id(inlines[0])
         return int(ident.rsplit("-p", 1)[1])
     return None
-
-
-def _notes_in(node, found: list) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _notes_in(item, found)
-    elif isinstance(node, dict):
-        if node.get("t") == "Note":
-            found.append(node["c"])
-        else:
-            _notes_in(node.get("c"), found)
 
 
 def block_words(block: dict) -> int:
     """The words of a block as a reader reads them, notes included; blocks inside blocks are
     counted one by one, so no two paragraphs' words run together."""
-    kind, content = block["t"], block.get("c")
+    kind = block["t"]
     if kind == "Div":
-        if SKIPPED_DIVS & set(content[0][1]):
+        if SKIPPED_DIVS & set(doctree.classes(block)):
             return 0
-        return sum(block_words(b) for b in content[1])
-    if kind == "BlockQuote":
-        return sum(block_words(b) for b in content)
-    if kind in ("BulletList", "OrderedList"):
-        items = content if kind == "BulletList" else content[1]
-        return sum(block_words(b) for item in items for b in item)
-    notes: list = []
-    _notes_in(content, notes)
-    return count_words(doctree.stringify(block)) + sum(block_words(b) for note in notes for b in note)
+        return sum(block_words(b) for b in doctree.blocks_of(block))
+    if kind in ("BlockQuote", "BulletList", "OrderedList"):
+        return sum(block_words(b) for blocks in doctree.child_blocks(block) for b in blocks)
+    notes = doctree.find_notes(block)
+    return count_words(doctree.stringify(block)) + sum(block_words(b) for note in notes for b in doctree.note_blocks(note))
 
 
 def segments(blocks: list, text_id: str) -> list[Segment]:
@@ -135,9 +120,10 @@ def segments(blocks: list, text_id: str) -> list[Segment]:
     found = [Segment(text_id, 1, "", 0, [])]
     for block in blocks:
         if block["t"] == "Header":
-            if block["c"][0] == 1:
+            level = doctree.header_level(block)
+            if level == 1:
                 continue
-            found.append(Segment(block["c"][1][0], block["c"][0], doctree.stringify(block["c"][2]), 0, []))
+            found.append(Segment(doctree.header_id(block), level, doctree.stringify(doctree.header_inlines(block)), 0, []))
         current = found[-1]
         current.words += block_words(block)
 
@@ -395,9 +381,10 @@ def check_reading_plan(book, tree: dict, warnings: list[str], facts: dict) -> No
 def _mark_ends(tree: dict, ends: set[str]) -> None:
     def visit(block):
         if block["t"] == "Para" and (number := _paragraph_number(block)) is not None:
-            anchor = block["c"][0]["c"][0][0]
+            inlines = doctree.inlines_of(block)
+            anchor = doctree.node_id(inlines[0])
             if f"{anchor}-end" in ends:
-                block["c"].append({"t": "Span", "c": [[f"{anchor}-end", [END_CLASS], []], []]})
+                inlines.append(doctree.span(f"{anchor}-end", [END_CLASS], []))
 
     for _, blocks in doctree.texts(tree):
         doctree.walk_blocks(blocks, visit)

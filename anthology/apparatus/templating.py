@@ -12,6 +12,7 @@ import json
 
 from ..cache import code_version
 from .. import pandoc
+from .. import templating
 
 TEMPLATE_MARKDOWN = "markdown-raw_html-raw_tex-smart"
 
@@ -22,9 +23,8 @@ def raw_block(html: str) -> str:
 
 
 def environment(book):
-    from ..assemble import template_environment
-
-    env = template_environment(book)
+    """The Markdown templates' environment (`anthology.templating`), with `raw_block`."""
+    env = templating.environment(book.root / "templates", markdown=True)
     env.globals["raw_block"] = raw_block
     return env
 

@@ -49,6 +49,15 @@ class PageStart:
         return not self.snippet
 
 
+@dataclass(frozen=True)
+class PrintPages:
+    """What the EPUB takes from the PDF's layout: where each printed page begins (its page list)
+    and the folio each anchor is printed on (the reading plan's page numbers)."""
+
+    starts: list[PageStart]
+    folios: dict[str, int]
+
+
 def counted(text: str) -> int:
     return len(text) - len(_NOT_COUNTED.findall(text))
 

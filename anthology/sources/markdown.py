@@ -34,6 +34,7 @@ import yaml
 
 from .repair import pagebreaks, sup_notes
 from .repair.pagebreaks import Block
+from ..contracts import Contract, EditorialKey, Option
 from ..editorial import find_exactly
 from ..errors import EditorialError, SourceError
 from ..footnotes import with_notes
@@ -52,7 +53,39 @@ HEADING_NUMBER = re.compile(r"^(?P<num>[IVXLCDM]+|\d+(?:\.\d+)*)(?P<punct>[.:)])
 HEADING_STYLES = (".", ":", ")")
 NOTES_HEADING = re.compile(r"(?i)^#+ (notes|footnotes|endnotes|references)$")
 RAW_SUP_SUB = re.compile(r"<(sup|sub)>(.*?)</\1>", re.S)
-EDITORIAL_KEYS = {"headings", "byline", "furniture", "join_paragraphs", "keep_paragraphs_apart"}
+REASON = EditorialKey("reason", "string", "why the entry is there, for the next editor (not read by the build)")
+PARAGRAPH_PAIR = (
+    EditorialKey("after", "string", "the end of the first paragraph", required=True),
+    EditorialKey("before", "string", "the start of the next", required=True),
+    REASON,
+)
+CONTRACT = Contract(
+    options=(
+        Option("heading_number_style", "string", None, "e.g. `\".\"`: `III: Title` becomes `III. Title`",
+               choices=HEADING_STYLES, shown_default="unchanged"),
+        Option("title_note", "string", None, "`source`: the note called from the title line becomes the text's "
+               "unnumbered source note, and the other notes are renumbered", choices=("source",)),
+        Option("source_note", "string", None, "a YAML field (e.g. `description`) to use as the source note"),
+        Option("repair_page_breaks", "boolean", True, "the page-break rules (hyphenated words and sentences cut "
+               "by a blank line, a repeated pull quote, a drop cap, an end mark)"),
+        Option("bold_quotes", "boolean", True, "bold quotation paragraphs become block quotes"),
+    ),
+    editorial=(
+        EditorialKey("headings", "list of mappings", "headings the source set at the wrong level", keys=(
+            EditorialKey("heading", "string", "the heading as it stands, e.g. `## 1.2. Title`", required=True),
+            EditorialKey("level", "integer", "the level it should have, 1-6", required=True),
+            REASON,
+        )),
+        EditorialKey("byline", "string", "the paragraph holding only the author's name (dropped, kept as metadata)"),
+        EditorialKey("furniture", "list of strings", "other whole paragraphs to drop"),
+        EditorialKey("join_paragraphs", "list of mappings", "paragraphs a page break split that the rules "
+                     "leave apart", keys=PARAGRAPH_PAIR),
+        EditorialKey("keep_paragraphs_apart", "list of mappings", "paragraphs the rules would join that "
+                     "stay apart", keys=PARAGRAPH_PAIR),
+    ),
+)
+"""The options and editorial keys this reader takes (checked by the manifest, listed in docs/manifest.md)."""
+EDITORIAL_KEYS = CONTRACT.editorial_names
 
 
 def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
@@ -81,7 +114,7 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
     else:
         numbered = {}
 
-    if options.get("repair_page_breaks", True):
+    if options.get("repair_page_breaks", CONTRACT.default("repair_page_breaks")):
         body = pagebreaks.strip_end_marks(body, doc)
         pagebreaks.strip_drop_caps(body, doc)
         body = pagebreaks.drop_repeated_pull_quotes(body, doc)
@@ -91,7 +124,7 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
     elif editorial.get("join_paragraphs") or editorial.get("keep_paragraphs_apart"):
         raise EditorialError(f"{origin}: editorial join_paragraphs/keep_paragraphs_apart entries are "
                              "unused because the option repair_page_breaks is false")
-    if options.get("bold_quotes", True):
+    if options.get("bold_quotes", CONTRACT.default("bold_quotes")):
         body = bold_quotes_to_blockquotes(body, doc)
     restyle_heading_numbers(body, options.get("heading_number_style"), doc, origin)
     fix_heading_levels(body, editorial.get("headings") or [], doc, origin)
@@ -380,3 +413,22 @@ def render(blocks: list[Block]) -> str:
         else:
             out.append(block.text)
     return "\n\n".join(out) + "\n"
+
+
+REASONS = {
+    **pagebreaks.REASONS,
+    **sup_notes.REASONS,
+    "md-unwrap": "paragraphs hard-wrapped at a fixed width, each put on one line",
+    "md-quote-space": "a >text quote: the quote marker with no space after it",
+    "md-byline": "the paragraph holding only the author's name (editorial byline): kept as metadata",
+    "md-furniture": "a paragraph the editorial file names as furniture (a printed credit)",
+    "md-title-line": "the # Title line leaves the body: the manifest supplies the title",
+    "md-notes-heading": "the heading of the note list: the notes become footnotes",
+    "md-renumber-notes": "the note called from the title line becomes the source note",
+    "md-bold-quote": "a wholly bold paragraph that opens a quotation: a block quote set in bold by a layout",
+    "md-heading-number": "a heading's number restyled as the option heading_number_style asks (III: → III.)",
+    "md-heading-level": "a heading the source set at the wrong level (editorial headings)",
+    "md-raw-sup": "a <sup> that is not a note call (1<sup>st</sup>) becomes Pandoc's ^st^: no raw HTML",
+    "md-raw-sub": "a <sub> becomes Pandoc's ~sub~: no raw HTML",
+}
+"""The one-line reason of each change this reader logs (its helpers' too), for the cleaning report."""

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 import pypandoc
 
 from .repair import paragraphs
+from ..contracts import Contract, EditorialKey, Option
 from ..editorial import find_exactly
 from ..errors import EditorialError, SourceError
 from ..model import Document
-from ..prose import count_words
+from ..prose import count_words, title_case
 
 DIRECTIVE = re.compile(r"(?:^|(?<=\s))#([A-Za-z][A-Za-z0-9]*)(?=\s|$)")
 """`#title`, `#LISTtitle` …: a hash, a name, then whitespace (a URL's `/#frag` does not qualify)."""
@@ -53,13 +54,29 @@ SINGLE_WORD_DIRECTIVES = frozenset({"lang", "pubdate", "slides", "deleted"})
 MAX_PARAGRAPH_WORDS_FLAT = 250
 MIN_PARAGRAPH_WORDS = 30
 
-SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into nor of off on onto or per than the to up upon via vs with".split()
+CONTRACT = Contract(
+    options=(
+        Option("all_caps_headings", "string", "keep", "`title`: set all-capital headings in title case",
+               choices=("keep", "title")),
+        Option("keep_upper", "list of strings", (), "acronyms to keep in capitals when title-casing"),
+        Option("max_paragraph_words", "integer", None,
+               "split longer paragraphs at a sentence boundary (logged); 0: never split",
+               shown_default=f"{MAX_PARAGRAPH_WORDS_FLAT} for a flattened file, off otherwise"),
+        Option("min_paragraph_words", "integer", MIN_PARAGRAPH_WORDS,
+               "never split off a paragraph shorter than this"),
+        Option("top_heading_stars", "integer", None, "which Muse heading level becomes a chapter (`##`)",
+               shown_default="the shallowest level used"),
+    ),
+    editorial=(
+        EditorialKey("body_starts", "string", "the body's first words, where `#notes` (or another directive) runs "
+                     "into the body of a flattened file"),
+        EditorialKey("headings", "list of strings", "titles of mixed-case headings of a flattened file, whose end "
+                     "no rule can find"),
+        EditorialKey("paragraphs", "list of strings", "the first words of each paragraph of a flattened file, "
+                     "in order"),
+    ),
 )
-"""Words a title-cased heading keeps in lower case, unless they open or close it or follow a colon."""
-
-_ROMAN = re.compile(r"[IVX]+")
-_WORD_CORE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$")
+"""The options and editorial keys this reader takes (checked by the manifest, listed in docs/manifest.md)."""
 
 
 @dataclass
@@ -89,7 +106,7 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
     if max_words:
         min_words = options.get("min_paragraph_words", MIN_PARAGRAPH_WORDS)
         blocks = [b if isinstance(b, Heading) else _split_long(b, max_words, min_words, doc, locate) for b in blocks]
-    if options.get("all_caps_headings", "keep") == "title":
+    if options.get("all_caps_headings", CONTRACT.default("all_caps_headings")) == "title":
         keep_upper = set(options.get("keep_upper") or [])
         for block in blocks:
             if isinstance(block, Heading) and is_all_caps(block.title):
@@ -260,30 +277,6 @@ def is_all_caps(title: str) -> bool:
     return not any(c.islower() for c in title) and sum(c.isupper() for c in title) >= 2
 
 
-def title_case(title: str, *, keep_upper: set[str] = frozenset()) -> str:
-    """`“SOVIET INC.”: SOVIET STATE-CAPITALISM` → `“Soviet Inc.”: Soviet State-Capitalism`.
-
-    Small words stay lower case except first, last, after `:?!.` or behind an opening quote;
-    punctuation and quotes are kept; Roman numerals and words in `keep_upper` stay upper case.
-    """
-    tokens = title.split(" ")
-    out = []
-    for i, token in enumerate(tokens):
-        lead, core, trail = _WORD_CORE.match(token).groups()
-        after_stop = i > 0 and out[-1].rstrip("”’\"')").endswith((":", "?", "!", "."))
-        force = i == 0 or i == len(tokens) - 1 or after_stop or bool(lead)
-        parts = []
-        for j, part in enumerate(core.split("-")):
-            if part in keep_upper or core in keep_upper or (_ROMAN.fullmatch(part) and len(part) > 1):
-                parts.append(part)
-            elif part.lower() in SMALL_WORDS and not (force and j == 0):
-                parts.append(part.lower())
-            else:
-                parts.append(part[:1].upper() + part[1:].lower())
-        out.append(lead + "-".join(parts) + trail)
-    return " ".join(out)
-
-
 def _unflatten_body(body: str) -> str:
     """Put a flattened body's block tags (`<quote>` …) and note definitions back on lines of their own.
 
@@ -348,3 +341,14 @@ def _unescape_literal_brackets(md: str) -> str:
     r"""Pandoc escapes every bracket (`\[there must be\]`); a bracketed gloss that cannot be read as
     a link, note or citation needs no escape, and an editor reading the Markdown should not see one."""
     return re.sub(r"\\\[([^\[\]\\^@\n][^\[\]\\\n]*)\\\](?![(\[{:])", r"[\1]", md)
+
+
+REASONS = {
+    "muse-body-start": "where the body of a flattened file begins (editorial body_starts, or after the directives)",
+    "muse-heading-end": "where a heading's title ends in a flattened file (an all-caps title: where mixed case starts)",
+    "muse-heading-case": "an all-caps heading set in title case (option all_caps_headings: title)",
+    "muse-paragraph-anchor": "a paragraph break a flattened file lost, at an editorial anchor (its first words)",
+    "para-split-cue": "a paragraph too long, split at a sentence that often turns an argument (Thus, Hence); a guess",
+    "para-split-balance": "a paragraph too long, split at the sentence nearest its middle; a guess",
+}
+"""The one-line reason of each change this reader logs, for the cleaning report."""

@@ -25,18 +25,49 @@ from __future__ import annotations
 import re
 from os.path import commonprefix
 
+from .repair import ocr_structure
 from .repair.ocr_structure import (
     DEFAULT_PART_HEADINGS, Block, Line, StructureReader, check_section_lists, full_width, normalise,
     remove_furniture,
 )
+from ..contracts import Contract, EditorialKey, Option
 from ..errors import EditorialError
 from ..footnotes import with_notes
 from ..model import Document
 
-EDITORIAL_KEYS = {
-    "furniture", "metadata", "part_headings", "split_paragraphs", "join_paragraphs",
-    "translator_notes", "ending",
-}
+CONTRACT = Contract(
+    options=(
+        Option("line_width", "integer", None, "the printed line width in characters, used to tell a paragraph's "
+               "last line", shown_default="measured"),
+    ),
+    editorial=(
+        EditorialKey("furniture", "mapping", "the page furniture to remove; each part must be found", keys=(
+            EditorialKey("masthead", "list of strings", "the site's masthead lines, compared whole (in runs of "
+                         "two or more)"),
+            EditorialKey("running_head", "string", "a regular expression for the browser's running head, "
+                         "matching whole lines"),
+        )),
+        EditorialKey("metadata", "mapping", "which masthead lines give the text's metadata, by field (`title`, "
+                     "`subtitle`)", values="string"),
+        EditorialKey("part_headings", "mapping", "extra or different book-part words and their heading levels "
+                     "(`{POSTSCRIPT: 3}`)", values="integer"),
+        EditorialKey("split_paragraphs", "list of strings", "the words at which a paragraph no rule splits "
+                     "starts (as its lines are joined)"),
+        EditorialKey("join_paragraphs", "list of strings", "the first words of a paragraph that continues the "
+                     "one before"),
+        EditorialKey("translator_notes", "list of mappings", "bracketed notes that become footnotes labelled "
+                     "\"Translator’s note\"", keys=(
+            EditorialKey("bracket", "string", "the bracket, exactly as its lines are joined", required=True),
+            EditorialKey("text", "string", "the note's wording, where the bracket's own is garbled"),
+        )),
+        EditorialKey("ending", "mapping", "a text that stops mid-sentence", keys=(
+            EditorialKey("last_words", "string", "how the text ends", required=True),
+            EditorialKey("mark", "string", "the editor's mark, which becomes the last paragraph", required=True),
+        )),
+    ),
+)
+"""The options and editorial keys this reader takes (checked by the manifest, listed in docs/manifest.md)."""
+EDITORIAL_KEYS = CONTRACT.editorial_names
 TRANSLATOR_LABEL = re.compile(r"^\[\s*TRANSLATOR(?:['’]?S)?(?:\s+NOTE)?\s*[—–:.-]?\s*", re.IGNORECASE)
 BRACKET_CLOSE = re.compile(r"\s*[\]|]$")
 """A bracket's close; OCR sometimes reads ``]`` as ``|``."""
@@ -194,3 +225,13 @@ def _markdown(block: Block) -> str:
     if block.kind == "break":
         return "* * *"
     return BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3] or m[4]}", block.text, count=1)
+
+
+REASONS = {
+    **ocr_structure.REASONS,
+    "ocr-editorial-split": "a paragraph break no rule can decide (editorial split_paragraphs)",
+    "ocr-editorial-join": "two paragraphs that are one, which no rule can decide (editorial join_paragraphs)",
+    "ocr-translator-note": "a bracketed translator's note becomes a footnote (editorial translator_notes)",
+    "ocr-end-mark": "the text stops mid-sentence: the editor's mark ends it (editorial ending)",
+}
+"""The one-line reason of each change this reader logs (its helpers' too), for the cleaning report."""

@@ -19,9 +19,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from .repair.glued_notes import assign_calls, place_calls, word_bounds
+from ..contracts import Contract, EditorialKey, Option
 from ..errors import EditorialError, SourceError
 from ..footnotes import with_notes
 from ..model import Document
+from ..prose import ends_sentence
 
 NOTE_LINE = re.compile(r"^ {1,4}(\d+)\.\s+(\S.*)$")
 """A note in the list: indented, unlike body paragraphs that start with a number (``1917. …``)."""
@@ -33,10 +35,29 @@ PART_LINE = re.compile(
 )
 SECTION_LINE = re.compile(r"^(?P<number>\d+(?:\.\d+)+)\.?\s+(?P<title>\S.*)$")
 """``2.1. The first five-year plan``: at least two numbered levels, then a capitalised title."""
-SENTENCE_END = tuple(".!?,;:")
 DEFAULT_MAX_HEADING_WORDS = 12
 DEFAULT_DATE_FORMAT = "%d.%m.%Y"
-MASTHEAD_KEYS = {"publication", "publication_name", "date", "date_format", "title_prefix"}
+CONTRACT = Contract(
+    options=(
+        Option("max_heading_words", "integer", DEFAULT_MAX_HEADING_WORDS,
+               "a numbered line (`2.1. Title`) longer than this is a paragraph, not a heading"),
+    ),
+    editorial=(
+        EditorialKey("masthead", "mapping", "the masthead's bare lines at the top, each matched as a whole line",
+                     keys=(
+            EditorialKey("publication", "string", "the publication's line, as it stands (dropped)"),
+            EditorialKey("publication_name", "string", "the publication's name for the metadata (default: the line)"),
+            EditorialKey("date", "string", "the issue date's line, as printed (dropped; the metadata's date)"),
+            EditorialKey("date_format", "string", f"how the date is written (default `{DEFAULT_DATE_FORMAT}`)"),
+            EditorialKey("title_prefix", "string", "the start of the series-title line (dropped; the rest is "
+                         "the series)"),
+        )),
+        EditorialKey("drop_lines", "list of strings", "other furniture lines to drop, each a whole line"),
+        EditorialKey("byline", "string", "the author's name line (dropped, kept as metadata)"),
+    ),
+)
+"""The options and editorial keys this reader takes (checked by the manifest, listed in docs/manifest.md)."""
+MASTHEAD_KEYS = {key.name for key in CONTRACT.editorial_key("masthead").keys}
 
 # Characters that Pandoc Markdown would read as markup inside a paragraph of plain web text.
 INLINE_MARKUP = re.compile(r"([\\*_`<$~^])|(@)(?=\w)|(\])(?=[(\[:{]|$)")
@@ -217,7 +238,7 @@ def _place_note_calls(blocks: list[_Block], count: int, origin: str, doc: Docume
 def _mark_heading(block: _Block, max_words: int, doc: Document) -> None:
     """Turn a short, unpunctuated `Part II - Title` or `2.1. Title` line into a heading."""
     text = block.text
-    if len(text.split()) > max_words or text.endswith(SENTENCE_END):
+    if len(text.split()) > max_words or ends_sentence(text, clause=True):
         return
     part = PART_LINE.match(text)
     section = SECTION_LINE.match(text)
@@ -242,3 +263,15 @@ def _escape_block_start(text: str) -> str:
     """Keep a paragraph starting ``1917. `` or ``- `` from becoming a list (or a heading, a quote)."""
     text = BLOCK_START_NUMBER.sub(r"\1\\\2", text)
     return BLOCK_START_MARK.sub(r"\\\1", text)
+
+
+REASONS = {
+    "web-masthead": "the page's masthead (publication, date, series title), named by the editorial file",
+    "web-drop-line": "a line of the page's furniture the editorial file names (drop_lines)",
+    "web-byline": "the author's name line (editorial byline): kept as metadata",
+    "web-heading": "a short, unpunctuated Part II - Title or 2.1. Title line: a heading",
+    "web-note-call": "a note call glued to the text as plain digits (humanity.2) becomes a footnote call",
+    "web-note-not-a-call": "digits that could be a call but are none of the calls 1 … N (an OCR slip): left alone",
+    "web-note-backlink": "the page's back-link arrows (↩︎) at the end of each note",
+}
+"""The one-line reason of each change this reader logs, for the cleaning report."""

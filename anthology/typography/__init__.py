@@ -25,7 +25,7 @@ from .markup import Masked, prose_lines
 from .output import for_output
 from .rules import FunctionRule, Recorder, Rule
 
-__all__ = ["typogrify", "for_output", "RULES", "rule_ids", "summarise"]
+__all__ = ["typogrify", "for_output", "RULES", "rule_ids", "reasons", "summarise"]
 
 RULES: list[Rule | FunctionRule] = [
     *spacing.RULES_BEFORE_QUOTES,
@@ -40,10 +40,21 @@ RULES: list[Rule | FunctionRule] = [
 
 def rule_ids() -> list[str]:
     """Every id a change can carry, for the report's legend."""
-    ids: list[str] = []
+    return [rule_id for rule in RULES for rule_id in _ids(rule)]
+
+
+def reasons() -> dict[str, str]:
+    """Every id a change can carry, with its rule's one-line reason (a rule that records its
+    changes under several ids gives each the same reason), for the cleaning report."""
+    found: dict[str, str] = {}
     for rule in RULES:
-        ids.extend(rule.ids if isinstance(rule, FunctionRule) and rule.ids else [rule.id])
-    return ids
+        for rule_id in _ids(rule):
+            found.setdefault(rule_id, rule.reason)
+    return found
+
+
+def _ids(rule: Rule | FunctionRule) -> tuple[str, ...]:
+    return rule.ids if isinstance(rule, FunctionRule) and rule.ids else (rule.id,)
 
 
 MAX_PASSES = 4

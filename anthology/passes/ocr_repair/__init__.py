@@ -2,9 +2,9 @@
 
 Runs after the `ocr` reader, on its Markdown body (one paragraph a line). It repairs words, never
 structure: Markdown syntax (heading markers, `[^N]` calls, scene breaks, link targets) is left
-alone. The repair is a sequence of small named rules (see `rules.py` for their ids and reasons)
-driven by a word-frequency model; what they cannot decide goes in the text's corrections file.
-Every change is logged on the document for the cleaning report.
+alone. The repair is a sequence of small named rules (`rules.RULES`: their ids, reasons and
+order) driven by a word-frequency model; what they cannot decide goes in the text's corrections
+file. Every change is logged on the document for the cleaning report.
 
 Manifest config for this pass (paths relative to the project directory)::
 
@@ -17,16 +17,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ...contracts import Contract, Option
 from ...model import Change, Document
-from . import context, illegible, letters, quotes, repeats, splitting, symbols
-from .corrections import Correction, check_corrections, correction_spans, load_corrections, load_protected_words
-from .engine import Edit, Paragraph
-from .rules import REASONS, RULES
+from .corrections import Correction, check_corrections, load_corrections, load_protected_words
+from .engine import Paragraph
+from .rules import REASONS, RULES, Given
 from .tokens import Lexicon, is_untouchable
 
 DEFAULT_MARK = "[illegible in the source]"
 
-__all__ = ["apply", "repair_text", "Lexicon", "RULES", "REASONS", "DEFAULT_MARK"]
+CONTRACT = Contract(
+    meaning="repairs OCR word damage: run-together and split words, misread letters and symbols, quotation "
+            "marks, illegible runs (see the cleaning report)",
+    options=(
+        Option("protected_words", "string", None, "a file of words never changed, one a line", file=True),
+        Option("corrections", "string", None, "the editor's `wrong → right` corrections file (YAML)", file=True),
+        Option("illegible_mark", "string", DEFAULT_MARK, "what stands for a run of text no rule can read"),
+    ),
+)
+"""The settings this pass takes under `cleaning: {ocr_repair: …}` (checked by the manifest)."""
+
+__all__ = ["apply", "repair_text", "Lexicon", "RULES", "REASONS", "DEFAULT_MARK", "CONTRACT"]
 
 
 def apply(doc: Document, *, config: dict, project_dir: Path, origin: str) -> Document:
@@ -44,7 +55,7 @@ def apply(doc: Document, *, config: dict, project_dir: Path, origin: str) -> Doc
         doc.body,
         lex=Lexicon(protected),
         corrections=corrections,
-        mark=config.get("illegible_mark", DEFAULT_MARK),
+        mark=config.get("illegible_mark", CONTRACT.default("illegible_mark")),
         log=doc.log,
         origin=corrections_origin,
     )
@@ -80,29 +91,12 @@ def repair_text(
 
 
 def repair_paragraph(line: str, *, lex: Lexicon, corrections=(), mark=DEFAULT_MARK, log) -> str:
-    """Run every rule, in order, over one paragraph."""
+    """Run every rule of `RULES`, in order, over one paragraph."""
     par = Paragraph.of(line)
-    edits = [Edit(s, e, c.right, guard=True) for c in corrections for s, e in correction_spans(par.text, c)]
-    par.apply("ocr-correction", edits, log)
-
-    def can_repair(token: str) -> bool:
-        return bool(splitting.split_token(token, lex)[0] or letters.best_candidate(token, lex))
-
-    par.apply("ocr-illegible", illegible.mark_illegible(par, lex, mark, can_repair=can_repair), log)
-    par.apply("ocr-repeated-words", repeats.remove_repeats(par), log)
-    par.apply("ocr-symbol-stray", symbols.fix_symbols(par, lex), log)
-    par.apply("ocr-bar-letter", symbols.fix_bars(par, lex), log)
-    par.apply("ocr-digit-letter", letters.fix_digits(par, lex), log)
-    par.apply("ocr-join-split", splitting.join_broken_words(par, lex), log)
-    par.apply("ocr-quote-glued", quotes.fix_glued(par), log)
-    par.apply("ocr-split-function", splitting.split_run_togethers(par, lex), log)
-    par.apply("ocr-dropped-l", letters.fix_dropped_l(par, lex), log)
-    par.apply("ocr-split-context", context.split_in_context(par, lex), log)
-    par.apply("ocr-letter", letters.fix_letters(par, lex), log)
-    par.apply("ocr-capital-mid-sentence", letters.fix_capital_function_words(par, lex), log)
-    par.apply("ocr-quote-apostrophe", quotes.fix_apostrophe_closers(par), log)
-    par.apply("ocr-quote-space", quotes.fix_inner_space(par), log)
-    par.apply("ocr-quote-doubled", quotes.fix_doubled(par), log)
+    given = Given(lex, corrections, mark)
+    for rule in RULES:
+        if rule.find is not None:
+            par.apply(rule.id, rule.find(par, given), log)
     return par.text
 
 

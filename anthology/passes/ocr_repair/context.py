@@ -14,25 +14,33 @@ from __future__ import annotations
 
 import re
 
+from ...prose import ends_sentence, zipf
 from .engine import Edit, Paragraph
 from .splitting import is_function
-from .tokens import Lexicon, zipf
+from .tokens import ZIPF_OFFSET, Lexicon
 
 RARE_ZIPF = 4.0
-"""A real word rarer than this may be a run-together, if the context says so."""
+"""A real word rarer than this may be a run-together, if the context says so ..."""
+
+KNOWN_ZIPF = 1.0
+"""... if at least this common: a token the model hardly knows is no word, but damage for other rules."""
 
 PAIR_GAIN = 1.5
 """Two function words: the pair must be this much more likely (in log10) than the token."""
 
 A_GAIN = 2.0
-"""`a` + word: the word must be this much more common than the token."""
+"""`a` + word: the word must be this much more common than the token ..."""
+
+FOLLOWING_ZIPF = 2.0
+"""... and the word after it at least this common."""
 
 _CANDIDATE = re.compile(r"(?<![\w'’-])([A-Za-z]{3,8}) (?=([a-z]+))")
 
 
 def _sentence_start(text: str, i: int) -> bool:
+    """Whether a sentence may start at `i`: after the end of one, or behind an opening quote."""
     before = text[:i].rstrip()
-    return not before or before[-1] in ".?!:\"“”"
+    return not before or before[-1] in "\"“" or ends_sentence(before)
 
 
 def split_in_context(par: Paragraph, lex: Lexicon) -> list[Edit]:
@@ -41,19 +49,19 @@ def split_in_context(par: Paragraph, lex: Lexicon) -> list[Edit]:
     for m in _CANDIDATE.finditer(text):
         token, following = m.group(1), m.group(2)
         low = token.lower()
-        if lex.is_protected(token) or zipf(token) >= RARE_ZIPF or zipf(token) < 1.0:
+        if lex.is_protected(token) or zipf(token) >= RARE_ZIPF or zipf(token) < KNOWN_ZIPF:
             continue
         if token[0].isupper() and not (token[1:].islower() and _sentence_start(text, m.start())):
             continue
         parts = _two_function_words(low)
-        gain = sum(zipf(p) - 9.0 for p in parts) - (zipf(token) - 9.0) if parts else 0.0
+        gain = sum(zipf(p) - ZIPF_OFFSET for p in parts) - (zipf(token) - ZIPF_OFFSET) if parts else 0.0
         if parts and gain >= PAIR_GAIN and lex.is_word(following):
             cut = len(parts[0])
             edits.append(Edit(m.start(1), m.end(1), token[:cut] + " " + token[cut:]))
             continue
         if low.startswith("a") and token[0].islower() and not is_function(following):
             rest = low[1:]
-            if zipf(rest) - zipf(token) >= A_GAIN and lex.is_word(following, 2.0) and len(following) > 2:
+            if zipf(rest) - zipf(token) >= A_GAIN and lex.is_word(following, FOLLOWING_ZIPF) and len(following) > 2:
                 edits.append(Edit(m.start(1), m.end(1), "a " + token[1:]))
     return edits
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from ...prose import zipf
 from .engine import Edit, Paragraph
-from .tokens import Lexicon, SHORT_WORDS, zipf
+from .tokens import Lexicon, SHORT_WORDS
 
 MIN_GARBAGE = 4
 """At least this many garbage tokens ..."""
@@ -21,6 +22,9 @@ WINDOW = 6
 
 MAX_GAP = 3
 """A run goes on over at most two readable tokens between garbage (`gdh up to t a compl`)."""
+
+GARBAGE_ZIPF = 1.5
+"""A lower-case token rarer than this is garbage, unless a rule repairs it."""
 
 _TOKEN = re.compile(r"\S+")
 _DIGIT = re.compile(r"\d")
@@ -56,7 +60,7 @@ def _garbage_by_form(token: str, lex: Lexicon) -> tuple[bool | None, str]:
         return False, core  # a name the model does not know, not garbage
     if len(core) <= 2:
         return core.lower() not in SHORT_WORDS, core
-    return (None if zipf(core) < 1.5 else False), core
+    return (None if zipf(core) < GARBAGE_ZIPF else False), core
 
 
 def mark_illegible(par: Paragraph, lex: Lexicon, mark: str, *, can_repair) -> list[Edit]:

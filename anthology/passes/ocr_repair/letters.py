@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from ...prose import zipf
 from .engine import Edit, Paragraph
 from .splitting import DAMAGED_ZIPF
-from .tokens import WORD_ZIPF, Lexicon, zipf
+from .tokens import WORD_ZIPF, Lexicon
 
 CONFUSIONS = {
     "d": ("a", "al", "s", "sl", "l", "cl"),  # redlity, generd, dliding, dightest
@@ -104,7 +105,10 @@ def fix_letters(par: Paragraph, lex: Lexicon) -> list[Edit]:
 _STANDALONE_AL = re.compile(r"(?<![\w'’-])(?<!et )al(?=[\s.,;:!?)—]|$)")
 
 DROPPED_L_GAIN = 2.5
-"""A rare word becomes the common one with an `l` put back (`aways` 2.6 -> `always` 5.4)."""
+"""A rare word becomes the common one with an `l` put back (`aways` 2.6 -> `always` 5.4) ..."""
+
+DROPPED_L_ZIPF = 4.0
+"""... which must be at least this common."""
 
 
 def fix_dropped_l(par: Paragraph, lex: Lexicon) -> list[Edit]:
@@ -120,7 +124,7 @@ def fix_dropped_l(par: Paragraph, lex: Lexicon) -> list[Edit]:
             continue
         with_l = {token[:i] + "l" + token[i:] for i in range(1, len(token) + 1)}
         best = max(with_l, key=zipf)
-        if zipf(best) - zipf(token) >= DROPPED_L_GAIN and zipf(best) >= 4.0:
+        if zipf(best) - zipf(token) >= DROPPED_L_GAIN and zipf(best) >= DROPPED_L_ZIPF:
             edits.append(Edit(m.start(), m.end(), best))
     return edits
 
@@ -129,6 +133,8 @@ def fix_dropped_l(par: Paragraph, lex: Lexicon) -> list[Edit]:
 # Digits
 
 DIGIT_READINGS = {"1": ("l", "I", "i", ""), "0": ("o", "O"), "5": ("s", "S"), "8": ("B",)}
+DIGIT_READING_ZIPF = 2.0
+"""A digit's reading as a letter must make a word at least this common."""
 _DIGIT_IN_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]+\d[^\W\d_]+(?![\w'’])")
 _WORD_THEN_DECIMAL = re.compile(r"(?<![\w'’-])([^\W\d_]{2,})(\d+\.\d+)(?![\w])")
 _LETTER_THEN_DIGIT = re.compile(r"[^\W\d_]\d")
@@ -144,7 +150,7 @@ def fix_digits(par: Paragraph, lex: Lexicon) -> list[Edit]:
         token = m.group()
         i = next(k for k, ch in enumerate(token) if ch.isdigit())
         readings = [token[:i] + r + token[i + 1 :] for r in DIGIT_READINGS.get(token[i], ())]
-        words = sorted((lex.score(w), w) for w in readings if lex.is_word(w, 2.0))
+        words = sorted((lex.score(w), w) for w in readings if lex.is_word(w, DIGIT_READING_ZIPF))
         if words:
             edits.append(Edit(m.start(), m.end(), words[-1][1]))
     for m in _WORD_THEN_DECIMAL.finditer(par.text):

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ...prose import FUNCTION_WORDS
 from .engine import Edit, Paragraph
-from .tokens import FUNCTION_WORDS
 
 DOUBLE = "\"“”"
 _DOUBLE = re.compile(r"[\"“”]")

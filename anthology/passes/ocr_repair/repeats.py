@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ...prose import FUNCTION_WORDS
 from .engine import Edit, Paragraph
-from .tokens import FUNCTION_WORDS
 
 MAX_WORDS = 12
 """The longest repeated stretch looked for (a repeated printed line is about this long)."""

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 
+from ...prose import FUNCTION_WORDS, zipf
 from .engine import Edit, Paragraph
-from .tokens import FUNCTION_WORDS, SHORT_WORDS, WORD_ZIPF, Lexicon, zipf
+from .tokens import SHORT_WORDS, WORD_ZIPF, ZIPF_OFFSET, Lexicon
 
 SPLIT_MARGIN = 2.0
 """How many orders of magnitude more likely the split must be than the token as printed."""
@@ -90,7 +91,7 @@ def _segmentations(token: str, lex: Lexicon):
             for count, (score, parts) in best[j].items():
                 if count + 1 > MAX_PARTS:
                     continue
-                candidate = (score + value - 9.0, parts + (part,))
+                candidate = (score + value - ZIPF_OFFSET, parts + (part,))
                 if count + 1 not in best[i] or candidate[0] > best[i][count + 1][0]:
                     best[i][count + 1] = candidate
     return sorted((v for k, v in best[n].items() if k >= 2), reverse=True)
@@ -125,7 +126,7 @@ def acceptable_split(token: str, parts: tuple[str, ...], score: float, lex: Lexi
         if any(lex.score(p) < floor for p in content):
             return None
         margin = SPLIT_MARGIN if own >= DAMAGED_ZIPF else DAMAGED_SPLIT_MARGIN
-        if own > 0 and score - (own - 9.0) < margin:
+        if own > 0 and score - (own - ZIPF_OFFSET) < margin:
             return None
         return "ocr-split-function"
     if own == 0 and len(parts) == 2 and all(lex.score(p) >= BARE_SPLIT_ZIPF for p in parts):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .engine import Edit, Paragraph
-from .tokens import Lexicon
+from .tokens import ZIPF_OFFSET, Lexicon
 
 # ---------------------------------------------------------------------------------------------
 # The vertical bar
@@ -55,7 +55,7 @@ def fix_bars(par: Paragraph, lex: Lexicon) -> list[Edit]:
             words = (left + reading + right).split()
             if not words or not all(lex.is_word(w) for w in words):
                 continue
-            score = sum(lex.score(w) - 9.0 for w in words)
+            score = sum(lex.score(w) - ZIPF_OFFSET for w in words)
             if best is None or score > best[0]:
                 best = (score, left + reading + right)
         if best:

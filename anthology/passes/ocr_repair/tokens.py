@@ -5,25 +5,17 @@ comes from `wordfreq` (a maintained frequency model of English), not from a hand
 the editor's protected words (names, Russian terms, the translation's own spellings) which the
 model does not know and which the repair must never change.
 
-A few closed classes of English are spelled out here because no frequency model can say what
-they are: the function words that OCR most often glues to a neighbour, and the complete set of
-English one- and two-letter words (the model counts `el`, `se`, `ou` as common because it has
-read Spanish and French, so short fragments need a stricter test).
+A few closed classes of English are spelled out because no frequency model can say what they
+are: the function words that OCR most often glues to a neighbour (`anthology.prose.FUNCTION_WORDS`),
+and here the complete set of English one- and two-letter words (the model counts `el`, `se`, `ou`
+as common because it has read Spanish and French, so short fragments need a stricter test).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from ...prose import zipf as english_zipf
-
-FUNCTION_WORDS = frozenset(
-    """a an the this that these those its it his her their our my your is was are were be been
-    has had have in into on at to of for by with as and or nor but not no so than then only
-    all from if itself himself themselves""".split()
-)
-"""Closed-class words that OCR glues to a neighbour (`aresult`, `peasantsin`, `isto`)."""
+from ...prose import zipf
 
 SHORT_WORDS = frozenset(
     """a i o ah am an as at ax be by do eh go ha he hi ho if in is it me my no of oh ok on or ox
@@ -37,11 +29,10 @@ WORD_ZIPF = 3.0
 PROTECTED_ZIPF = 4.0
 """The frequency a protected word is given when it is a part of a split (it is a known word)."""
 
-
-@lru_cache(maxsize=200_000)
-def zipf(word: str) -> float:
-    """Zipf frequency of `word` in English (0 for unknown), cached: rules ask many times."""
-    return english_zipf(word.replace("’", "'"))
+ZIPF_OFFSET = 9.0
+"""A Zipf value is the log10 of a word's frequency per billion words, so a Zipf value less this
+is the log10 of the word's probability. Probabilities multiply, so the rules that weigh a split
+against the token as printed add their parts' Zipf values each less this."""
 
 
 _CACHES: dict[frozenset, dict] = {}

@@ -22,7 +22,7 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
-from ...doctree import to_json
+from ...doctree import header_level, to_json
 
 CHAPTER_FILE = re.compile(r"^EPUB/text/ch\d+\.xhtml$")
 BODY_OPEN = re.compile(r"<body\b[^>]*>")
@@ -37,7 +37,7 @@ def chapters(book_ast: dict) -> list[list[dict]] | None:
     block comes before the first such heading (it would make a chapter of its own)."""
     cut: list[list[dict]] = []
     for block in book_ast["blocks"]:
-        if block["t"] == "Header" and block["c"][0] == 1:
+        if header_level(block) == 1:
             cut.append([])
         elif not cut:
             return None

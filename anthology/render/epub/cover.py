@@ -12,9 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from ...manifest import Book
+from ...templating import environment
 
 WIDTH, HEIGHT = 1600, 2560
 PAGE_WIDTH_MM = 160
@@ -36,7 +35,7 @@ def authors(book: Book) -> list[str]:
 
 
 def cover_html(book: Book) -> str:
-    env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = environment(book.root / "templates")
     return env.get_template("cover.html.j2").render(book=book.meta, lang=book.language, authors=authors(book))
 
 

@@ -17,15 +17,18 @@ from typing import Callable
 
 import yaml
 
+from ... import apparatus, doctree
 from ...doctree import to_json
 from ...manifest import Book
 from ...outputs import atomic_path
+from ...progress import Progress
 from . import a11y, chapters as epub_chapters
 from ... import pandoc
 from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover
 from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
                            write_entries, x)
-from ..pages import PageStart
+from .. import Finished
+from ..pages import PageStart, PrintPages
 from .pagelist import insert_page_breaks, page_list_nav
 
 STYLESHEET = "EPUB/styles/stylesheet1.css"
@@ -111,6 +114,50 @@ class PandocEpub:
     def write(self, book_ast: dict) -> dict[str, bytes]:
         entries = epub_chapters.by_chapter(book_ast, self.chapters)
         return entries if entries is not None else self.pandoc(to_json(book_ast))
+
+
+class EpubEdition:
+    """The EPUB under way. Built alone, each text's chapter is written by Pandoc as soon as the text
+    is ready (`start`), several at a time; beside the PDF, one Pandoc at a time and only once the
+    book is assembled (two Pandocs started early took the cores the first layouts needed).
+    `finish` prepares the EPUB's own apparatus, writes the rest of Pandoc's EPUB, waits for the
+    print page numbers (`print_pages`: the PDF's, or the last layout's) and writes the file."""
+
+    def __init__(self, book: Book, pool, cache=None, *, alongside_pdf: bool, progress=None):
+        self.book, self.pool, self.cache, self.progress = book, pool, cache, progress
+        self.early = not alongside_pdf
+        self.writer = PandocEpub(book, cache, 1 if alongside_pdf else pool.jobs)
+        self.texts: dict[str, list] = {}
+        self.warnings: list[str] = []
+
+    def __enter__(self) -> "EpubEdition":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.writer.__exit__(*exc)
+
+    def start(self, tree: dict) -> None:
+        """Built alone: write the chapter of `tree` (a text: one level-1 section) at once."""
+        opening = tree["blocks"][0] if tree["blocks"] else None
+        if self.early and opening is not None and doctree.header_level(opening) == 1:
+            epub = apparatus.epub_text(self.book, tree, self.warnings)
+            self.texts[doctree.header_id(opening)] = epub["blocks"]
+            self.writer.start(epub)
+
+    def finish(self, book_ast: dict, staging, print_pages: Callable[[], PrintPages | None]) -> Finished:
+        progress = self.progress or Progress(quiet=True)
+        # The cover after the texts: submitted first, it held a worker the texts were waiting for.
+        cover = self.pool.submit(render_cover, self.book)
+        with progress.stage("prepare EPUB"):
+            epub_ast = apparatus.for_epub(self.book, book_ast, self.warnings, cache=self.cache, texts=self.texts)
+            entries = self.writer.write(epub_ast)
+        pages = print_pages()
+        name = Path(f"{self.book.output_stem}.epub")
+        with progress.stage("write EPUB"):
+            write_epub(self.book, epub_ast, staging.path(name.as_posix()),
+                       page_starts=pages.starts if pages else None, warnings=self.warnings, entries=entries,
+                       print_folios=pages.folios if pages else None, cover=cover.result)
+        return Finished(outputs={"epub": name}, warnings=self.warnings)
 
 
 def pandoc_epub(book: Book, book_ast: dict, cache=None, jobs: int | None = None) -> dict[str, bytes]:

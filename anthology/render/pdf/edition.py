@@ -3,7 +3,7 @@
 1. The print HTML is cut into parts (render/pdf/parts.py): the front matter, the preface, the
    reading plan, each text, the glossary. Every part opens on a right-hand page, so each can be
    laid out on its own, in its own process, at the same time as the others; a text as soon as it
-   is read and marked up (`PrintLayout.start`), while the others are still being read.
+   is read and marked up (`PdfEdition.start`), while the others are still being read.
 2. First round: every part is laid out (footnotes checked and repaired within the part) and
    written without folios, except the parts that print other parts' page numbers (the contents,
    the reading plan), which are only measured, with placeholder numbers.
@@ -30,11 +30,13 @@ from pathlib import Path
 from ... import apparatus
 from ...cache import Cache, code_version, digest_files
 from ...manifest import Book
+from ...outputs import Staging
 from ...workers import LAYOUT
 from . import folios, join, parts
 from .footnote_check import FootnoteReport
 from .html import page_css, print_frame, section_ids, sections
-from ..pages import PageStart, page_starts
+from .. import Finished
+from ..pages import PageStart, PrintPages, page_starts
 from .part_layout import LaidOutPart, PartTask, lay_out
 from ..weasy import TAGGED
 
@@ -130,7 +132,7 @@ class Layouts:
         return [item.result() for item in started]
 
 
-class PrintLayout:
+class PdfEdition:
     """The print edition under way. Each text is started as soon as it is ready (`start`), while
     the others are still being read; the rest of the book when the whole of it is (`finish`)."""
 
@@ -143,7 +145,7 @@ class PrintLayout:
         self.started: dict[str, Started] = {}
         self.began = time.perf_counter()
 
-    def __enter__(self) -> "PrintLayout":
+    def __enter__(self) -> "PdfEdition":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -154,7 +156,15 @@ class PrintLayout:
         for name, ast_json in sections(self.book, tree):
             self.started[name] = self.layouts.start(self._section_task(name, ast_json))
 
-    def finish(self, book_ast: dict, target: Path) -> PrintEdition:
+    def finish(self, book_ast: dict, staging: Staging) -> Finished:
+        """Lay out the rest of the book and write the PDF into `staging`."""
+        name = Path(f"{self.book.output_stem}.pdf")
+        edition = self.lay_out(book_ast, staging.path(name.as_posix()))
+        return Finished(outputs={"pdf": name}, warnings=edition.warnings, pages=edition.pages,
+                        print_pages=PrintPages(edition.page_starts, edition.folios),
+                        laid_out=edition.laid_out, from_cache=edition.from_cache, seconds=edition.seconds)
+
+    def lay_out(self, book_ast: dict, target: Path) -> PrintEdition:
         """Lay out the rest of the book, then the parts that print page numbers, and write the PDF
         to `target`."""
         book, edition = self.book, self.edition

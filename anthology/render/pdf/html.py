@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ...doctree import stringify, to_json
+from ...doctree import attrs, header, header_id, header_inlines, header_level, stringify, to_json
 from ...manifest import Book, TextEntry
 from ... import pandoc
 from ...pandoc import FILTERS
 from ...apparatus.locators import running_head
+from ...templating import environment
 
 
 
@@ -90,14 +90,14 @@ def mark_part_headings(book: Book, book_ast: dict) -> dict:
     by_id = {entry.id: entry for entry in book.texts}
     blocks = []
     for block in book_ast["blocks"]:
-        if block["t"] == "Header" and block["c"][0] == 1:
-            level, (ident, classes, attrs), inlines = block["c"]
+        if header_level(block) == 1:
+            (ident, classes, keyvals), inlines = attrs(block), header_inlines(block)
             entry = by_id.get(ident)
             if entry:
                 heads = [["data-running-head", running_head(entry, book.texts)], ["data-author", entry.author]]
             else:
                 heads = [["data-running-head", stringify(inlines)], ["data-author", book.meta["title"]]]
-            block = {"t": "Header", "c": [level, [ident, classes, [*attrs, *heads]], inlines]}
+            block = header(1, ident, classes, [*keyvals, *heads], inlines)
         blocks.append(block)
     return {**book_ast, "blocks": blocks}
 
@@ -114,13 +114,13 @@ def other_parts(book: Book, book_ast: dict) -> tuple[list[dict], list[dict]]:
     after: list[dict] = []
     after_texts = False
     for block in book_ast["blocks"]:
-        if block["t"] != "Header" or block["c"][0] != 1:
+        if header_level(block) != 1:
             continue
-        ident = block["c"][1][0]
+        ident = header_id(block)
         if ident in text_ids:
             after_texts = True
             continue
-        part = {"id": ident, "title": stringify(block["c"][2])}
+        part = {"id": ident, "title": stringify(header_inlines(block))}
         (after if after_texts else before).append(part)
     if index_for(book):
         after.append({"id": SECTION_ID, "title": TITLE})
@@ -146,7 +146,7 @@ def print_frame(book: Book, book_ast: dict, body: str = "") -> str:
     """The print template around `body`: the head (style sheets, metadata) and the front matter
     (half-title, title page, colophon, contents). The book's sections are laid out apart from it
     (`sections`, `section_html`, render/pdf/edition.py)."""
-    env = Environment(loader=FileSystemLoader(book.root / "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = environment(book.root / "templates")
     template = env.get_template("print.html.j2")
     contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]
     return template.render(book=book.meta, lang=book.language, texts=book.texts, contents=contents,
@@ -162,8 +162,8 @@ def sections(book: Book, book_ast: dict, skip: set[str] = frozenset()) -> list[t
     marked = mark_part_headings(book, book_ast)
     found: list[tuple[str, list]] = []
     for block in marked["blocks"]:
-        if block["t"] == "Header" and block["c"][0] == 1:
-            found.append((block["c"][1][0], []))
+        if header_level(block) == 1:
+            found.append((header_id(block), []))
         if found:
             found[-1][1].append(block)
     return [(ident, to_json({**marked, "blocks": blocks})) for ident, blocks in found if ident not in skip]
@@ -171,7 +171,7 @@ def sections(book: Book, book_ast: dict, skip: set[str] = frozenset()) -> list[t
 
 def section_ids(book_ast: dict) -> list[str]:
     """The ids of the book's level-1 sections, in order."""
-    return [block["c"][1][0] for block in book_ast["blocks"] if block["t"] == "Header" and block["c"][0] == 1]
+    return [header_id(block) for block in book_ast["blocks"] if header_level(block) == 1]
 
 
 def section_html(ast_json: str) -> str:

@@ -26,7 +26,22 @@ from dataclasses import dataclass, field
 
 from ...errors import SourceError
 from ...model import Document
-from ...prose import count_words
+from ...prose import count_words, ends_sentence, title_case
+
+REASONS = {
+    "ocr-url-footer": "the browser's page footer (the page's address, k of m, the date of printing)",
+    "ocr-running-head": "the browser's running head on each printed page",
+    "ocr-masthead": "the site's masthead, printed at the top of each web page",
+    "ocr-navigation": "a web page's Back to … On to … links",
+    "ocr-section-list": "a chapter's printed list of its section titles, which the section headings repeat",
+    "ocr-scene-break": "* * * as the OCR read it",
+    "ocr-heading": "a book-part word, Chapter N or a numbered section on a line of its own: a heading",
+    "ocr-heading-case": "a title cased as the other titles are (an all-caps title, a small word capitalised)",
+    "ocr-join-across-blank": "a blank line the OCR put inside a paragraph",
+    "ocr-lost-break": "a paragraph break the OCR lost: a short line ends a sentence",
+    "ocr-break-unsure": "a new printed page after a sentence's end; joined, as the line before is full",
+}
+"""The one-line reason of each change logged here, for the cleaning report."""
 
 URL_FOOTER = re.compile(
     r"^\s*(?P<url>https?://\S+)\s*\(\s*\d+\s+of\s+\d+\s*\)\s*(?:\[(?P<stamp>[^\]]*)\])?\s*$"
@@ -49,12 +64,8 @@ DEFAULT_PART_HEADINGS = {
 }
 """Words that name a part of a book when alone on a line, with their heading level. A postscript
 is usually the author's addition to a preface or introduction, hence a level below it."""
-SENTENCE_END = re.compile(r"(?:[.?!:…]|\.\.\.)[\"”'’)\]]*$")
-TRAILING_CITATION = re.compile(r"\s*\([^()]{1,60}\)$")
-"""``… badly.” (Izvestia)``: a source named after a quotation still ends its sentence."""
 PARAGRAPH_OPENING = re.compile(r"^[A-Z0-9\"“‘'(\[]")
 CONTINUATION_OPENING = re.compile(r"^[a-z—–,;)]")
-SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on or the to via vs".split())
 SHORT_LINE = 0.8
 """A line shorter than this share of the full width is the last line of its paragraph."""
 TITLE_LINE = 0.9
@@ -100,14 +111,6 @@ def full_width(lines: list[Line]) -> int:
     return lengths[int(len(lengths) * 0.9)] if lengths else 0
 
 
-def ends_sentence(text: str) -> bool:
-    text = text.rstrip()
-    without_citation = TRAILING_CITATION.sub("", text)
-    if without_citation != text and (not without_citation or SENTENCE_END.search(without_citation)):
-        return True
-    return bool(SENTENCE_END.search(text))
-
-
 def title_like(text: str, width: int) -> bool:
     """A line that can be (part of) a heading: short, with letters, not ending a sentence."""
     text = text.strip()
@@ -115,25 +118,6 @@ def title_like(text: str, width: int) -> bool:
         bool(text) and len(text) < TITLE_LINE * width and any(c.isalpha() for c in text)
         and not re.search(r"[.:;!][\"”'’)]*$", text) and not URL_FOOTER.match(text)
     )
-
-
-def title_case(text: str) -> str:
-    """Title case as printed: ALL-CAPS titles are cased; a small word capitalised mid-title
-    (``Estimate Of These``) is lowered to match the other titles. Words after a colon keep theirs."""
-    all_caps = not any(c.islower() for c in text)
-    out: list[str] = []
-    for k, word in enumerate(text.split()):
-        core = word.strip("\"“”‘’'(),:;")
-        opens = k == 0 or out[-1].endswith((":", "—"))
-        if all_caps:
-            word = word.lower()
-        if core.lower() in SMALL_WORDS and not opens and word[:1].isalpha():
-            word = word.lower()
-        elif all_caps:
-            i = next((j for j, c in enumerate(word) if c.isalpha()), 0)
-            word = word[:i] + word[i:i + 1].upper() + word[i + 1:]
-        out.append(word)
-    return " ".join(out)
 
 
 def _letters(text: str) -> str:
@@ -251,7 +235,7 @@ class StructureReader:
         title_lines = [self.lines[i + 1]] if self.text(i + 1) and self.is_title_line(i + 1) else []
         text = word.capitalize()
         if title_lines:
-            text += ": " + title_case(self.text(i + 1))
+            text += ": " + title_case(normalise(self.text(i + 1)))
         self.heading(self.part_headings[word], text, [self.lines[i], *title_lines])
         return i + 1 + len(title_lines)
 
@@ -259,7 +243,7 @@ class StructureReader:
         title_lines, j = self.take_title(i + 1, cross_blanks=False)
         text = f"{match['word'].capitalize()} {match['number']}"
         if title_lines:
-            text += ": " + title_case(" ".join(line.text.strip() for line in title_lines))
+            text += ": " + title_case(normalise(" ".join(line.text for line in title_lines)))
         self.heading(2, text, [self.lines[i], *title_lines])
         return self.skip_section_list(j)
 

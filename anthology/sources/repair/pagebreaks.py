@@ -12,7 +12,7 @@ paragraphs already on one line) and log every change on the document:
 - ``md-join-broken``: a paragraph cut mid-sentence at a page break. Joined when the first part
   does not end a sentence, neither part is a wholly bold paragraph (a quotation set apart),
   and either the second part starts in lower case or the first ends on a word no sentence ends
-  with (``the``, ``in``). A break the rules cannot decide is left
+  with (``the``, ``in``: `anthology.prose.NON_FINAL_FUNCTION_WORDS`). A break the rules cannot decide is left
   alone and logged as ``md-break-unsure``, for an editorial ``join_paragraphs`` or
   ``keep_paragraphs_apart`` entry to settle.
 """
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ...errors import EditorialError
 from ...model import Document
+from ...prose import NON_FINAL_FUNCTION_WORDS, ends_sentence, zipf
 
 
 @dataclass
@@ -39,21 +40,22 @@ class Block:
         return f"line {self.line}"
 
 
+REASONS = {
+    "md-end-mark": "an end-of-article ornament (●, ■ …): it marks the end of a magazine piece, not of a text",
+    "md-drop-cap": "a bold first letter (**T**o) was a drop cap, not emphasis",
+    "md-pull-quote": "a bold paragraph repeating, word for word, text that came earlier: a magazine's pull quote",
+    "md-join-hyphenated": "a word hyphenated at a page break (self-devour- | ing)",
+    "md-join-broken": "a paragraph cut mid-sentence at a page break",
+    "md-break-unsure": "a page break the rules cannot decide, left alone for an editorial entry to settle",
+}
+"""The one-line reason of each rule above, for the cleaning report."""
+
 END_MARKS = "●■□◼∎◆♦"
-TRAILING_CLOSER = re.compile(r"(?:\[\^[^\]\s]+\]|<sup>\s*\d+\s*</sup>|[\s*_\"'”’»)\]])$")
-SENTENCE_END = ".!?:;…"
 WHOLLY_BOLD = re.compile(r"^\*\*(?!\*)(.+?)(?<!\*)\*\*$")
 DROP_CAP = re.compile(r"^\*\*([A-Za-z])\*\*(?=[a-z])")
 HYPHEN_AT_END = re.compile(r"([^\W\d_]+)-$")
 FIRST_WORD = re.compile(r"^([^\W\d_]+)")
 WORD = re.compile(r"[^\W\d_]+")
-
-# Words a sentence does not end on: a paragraph ending on one of these was cut short.
-FUNCTION_WORDS = frozenset(
-    """a an the and or nor but of in on at to by for from with into onto upon about as than that
-    which who whom whose whether if because although though while when where its their our your
-    his her my is are was were be been being has have had this these those""".split()
-)
 
 # A hyphenated word keeps its hyphen when both halves are common words and the joined form is
 # rare (``well-`` | ``known``); otherwise the hyphen was the printer's (``bal-`` | ``ance``).
@@ -68,15 +70,6 @@ def plain_text(text: str) -> str:
     text = re.sub(r"[*_\"“”‘’']", "", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text.rstrip(".,;:!? ")
-
-
-def ends_sentence(text: str) -> bool:
-    """Whether a paragraph's last character (ignoring closing quotes, emphasis marks and note
-    calls) finishes a sentence or introduces what follows (a colon)."""
-    tail = text.rstrip()
-    while TRAILING_CLOSER.search(tail):
-        tail = TRAILING_CLOSER.sub("", tail)
-    return not tail or tail[-1] in SENTENCE_END
 
 
 def last_word(text: str) -> str:
@@ -98,21 +91,13 @@ def starts_lowercase(text: str) -> bool:
     return first_letter(text).islower()
 
 
-def _zipf(word: str) -> float:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # without a word list every printer's hyphen is dropped
-        return 0.0
-    return zipf_frequency(word, "en")
-
-
 def keeps_hyphen(first: str, second: str) -> bool:
     """Whether ``first-`` | ``second`` is a real compound split at its own hyphen."""
     joined = (first + second).lower()
     return (
-        _zipf(first) >= COMMON_ZIPF
-        and _zipf(second) >= COMMON_ZIPF
-        and _zipf(joined) < RARE_JOINED_ZIPF
+        zipf(first) >= COMMON_ZIPF
+        and zipf(second) >= COMMON_ZIPF
+        and zipf(joined) < RARE_JOINED_ZIPF
     )
 
 
@@ -209,7 +194,7 @@ def join_broken_paragraphs(
         elif hyphen and second and second.group(1)[0].islower():
             _join_hyphenated(prev, block, hyphen.group(1), second.group(1), doc)
         elif forced or (not ends_sentence(prev.text) and not set_apart(prev, block) and (
-                starts_lowercase(block.text) or last_word(prev.text) in FUNCTION_WORDS)):
+                starts_lowercase(block.text) or last_word(prev.text) in NON_FINAL_FUNCTION_WORDS)):
             doc.log("md-join-broken", f"{prev.text[-30:]} ¶ {block.text[:30]}",
                     f"{prev.text[-30:]} {block.text[:30]}", block.where)
             prev.text = f"{prev.text} {block.text}"

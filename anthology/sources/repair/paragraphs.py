@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ...editorial import find_exactly
 from ...errors import EditorialError
-from ...prose import count_words
+from ...prose import count_words, sentence_starts
 
 CUE_OPENINGS = ("Thus", "Hence", "Now,", "So,")
 """Sentence openings that usually turn an argument, so a paragraph may well start there."""
@@ -29,12 +29,6 @@ ASIDE_MIN_WORDS = 10
 """A sentence in parentheses this long is an aside worth its own paragraph, not a citation."""
 
 _CUE = re.compile("|".join(re.escape(c) + ("" if c.endswith(",") else r"\b") for c in CUE_OPENINGS))
-_SENTENCE_END = re.compile(r"[.?!…][”’\"')\]]*\s+")
-_SENTENCE_OPENING = re.compile(r"[“‘\"'(\[]?[A-Z0-9]")
-_INITIALS = re.compile(r"(?:[A-Z]\.)+")
-_ABBREVIATIONS = frozenset(
-    "e.g. i.e. cf. p. pp. vol. vols. no. nos. ch. chs. ed. eds. op. cit. viz. vs. Mr. Mrs. Ms. Dr. St. Prof.".split()
-)
 
 
 @dataclass(frozen=True)
@@ -44,25 +38,6 @@ class Break:
     offset: int
     reason: str
     """``anchor`` (editorial), ``cue`` (fallback at a cue sentence) or ``balance`` (fallback)."""
-
-
-def sentence_starts(text: str) -> list[int]:
-    """Offsets where a sentence starts after another one ends (not counting offset 0).
-
-    A full stop after initials (``G.P. Maximoff``, ``comrade K. has``) or a common abbreviation
-    (``pp. 98``) does not end a sentence; the next sentence must open with a capital or a digit,
-    possibly behind an opening quote or parenthesis.
-    """
-    starts = []
-    for match in _SENTENCE_END.finditer(text):
-        nxt = match.end()
-        if not _SENTENCE_OPENING.match(text, nxt):
-            continue
-        word = text[: match.start() + 1].rsplit(None, 1)[-1].lstrip("“‘\"'([")
-        if _INITIALS.fullmatch(word) or word in _ABBREVIATIONS:
-            continue
-        starts.append(nxt)
-    return starts
 
 
 def anchor_breaks(text: str, anchors: list[str], *, origin: str = "", what: str = "paragraphs entry") -> list[Break]:

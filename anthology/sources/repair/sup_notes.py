@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 
 from ...errors import SourceError
 from ...model import Document
-from .pagebreaks import Block, ends_sentence, starts_lowercase
+from ...prose import ends_sentence
+from .pagebreaks import Block, starts_lowercase
+
+REASONS = {
+    "md-sup-note": "a note written as an HTML superscript (<sup>N</sup>) becomes a Pandoc footnote",
+    "md-note-paragraph": "a paragraph of the note list without its own number: the note's next paragraph",
+    "md-note-join": "a note cut mid-sentence by a page break, joined again",
+}
+"""The one-line reason of each change logged here, for the cleaning report."""
 
 SUP_CALL = re.compile(r"[ \t]*<sup>\s*(\d+)\s*</sup>")
 NOTE_HEAD = re.compile(r"^<sup>\s*(\d+)\s*</sup>\s*")
