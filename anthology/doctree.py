@@ -144,10 +144,6 @@ _INLINES_SECOND = frozenset({"Span", "Link", "Image", "Quoted", "Cite"})
 """Inline elements whose inline list comes second, after their Attr (or quote type, citations)."""
 
 
-def node_type(node: dict) -> str:
-    return node["t"]
-
-
 def content(node: dict):
     """A node's raw content, None for a node without (Space, SoftBreak…): only for code that goes
     through every kind of node alike, not knowing its type; the accessors below say what they get."""
@@ -184,16 +180,6 @@ def has_class(node: dict, name: str) -> bool:
 def keyvals(node: dict) -> list:
     """The key-value attributes of a node that has an Attr, as Pandoc's `[[key, value], …]`."""
     return attrs(node)[2]
-
-
-def get_attr(node: dict, key: str, default=None):
-    """The value of one key-value attribute (`data-n`), or `default` (also for a node whose type
-    has no Attr)."""
-    found = attrs(node)
-    for name, value in found[2] if found is not None else ():
-        if name == key:
-            return value
-    return default
 
 
 def header_level(node: dict) -> int | None:
@@ -270,11 +256,6 @@ def literal(node: dict) -> str:
     RawInline, RawBlock or Math."""
     value = node["c"]
     return value if isinstance(value, str) else value[1]
-
-
-def link_target(node: dict) -> str:
-    """A Link's (or Image's) URL."""
-    return node["c"][2][0]
 
 
 def blocks_of(node: dict) -> list | None:
@@ -392,17 +373,6 @@ def space() -> dict:
     return {"t": "Space"}
 
 
-def plain_inlines(text: str) -> list:
-    """Plain text as Str and Space nodes (no Markdown is read)."""
-    out: list = []
-    for i, word in enumerate(text.split(" ")):
-        if i:
-            out.append(space())
-        if word:
-            out.append(str_(word))
-    return out
-
-
 def span(ident: str, classes: list[str], inlines: list, attributes: list | None = None) -> dict:
     return {"t": "Span", "c": [[ident, classes, attributes or []], inlines]}
 
@@ -418,10 +388,6 @@ def para(inlines: list) -> dict:
 
 def header(level: int, ident: str, classes: list[str], attributes: list, inlines: list) -> dict:
     return {"t": "Header", "c": [level, [ident, classes, attributes], inlines]}
-
-
-def div(ident: str, classes: list[str], blocks: list, attributes: list | None = None) -> dict:
-    return {"t": "Div", "c": [[ident, classes, attributes or []], blocks]}
 
 
 def raw_block(fmt: str, text: str) -> dict:

@@ -26,9 +26,3 @@ def find_exactly(text: str, needle: str, *, count: int = 1, what: str = "entry",
             "fix the entry so that it matches the text exactly"
         )
     return offsets
-
-
-def replace_exactly(text: str, old: str, new: str, *, count: int = 1, what: str = "entry", origin: str = "") -> str:
-    """Replace `old` by `new`, insisting that `old` occurs exactly `count` times."""
-    find_exactly(text, old, count=count, what=what, origin=origin)
-    return text.replace(old, new)

@@ -39,10 +39,18 @@ def tree_of(markdown: str) -> dict:
     """A book AST as the pipeline makes it: texts are level-1 sections with class `text`."""
     from anthology.apparatus.anchors import number_paragraphs, prefix_heading_ids
 
+    book = Book(root=ROOT, manifest_path=ROOT / "anthology.yml", meta={"language": "en"}, texts=[])
     tree = doctree.from_markdown(markdown)
-    prefix_heading_ids(None, tree, [])
-    number_paragraphs(None, tree, [])
+    prefix_heading_ids(book, tree, [])
+    number_paragraphs(book, tree, [])
     return tree
+
+
+def glossary_steps(book, tree: dict, warnings: list[str]) -> None:
+    """The glossary as the build runs it: its text step on the texts, then its book step."""
+    facts: dict = {}
+    glossary.link_glossary(book, tree, warnings, facts)
+    glossary.finish_glossary(book, tree, warnings, facts)
 
 
 def spans(node, cls: str) -> list[dict]:
@@ -142,7 +150,7 @@ The New Economic Policy was NEP; *kulaks* too.
 def test_first_use_per_text_is_linked_and_only_the_first(tmp_path):
     write(tmp_path, "glossary.yml", GLOSSARY)
     tree, warnings = tree_of(TWO_TEXTS), []
-    glossary.apply_glossary(book_at(tmp_path), tree, warnings)
+    glossary_steps(book_at(tmp_path), tree, warnings)
     links = {text_id: [(inline_text(l["c"][1]), l["c"][2][0]) for l in spans(blocks, "glossary-term")]
              for text_id, blocks in doctree.texts(tree)}
     # not in the heading, the opener, the note or the existing link: first free uses are "kulak", "N.E.P."
@@ -155,7 +163,7 @@ def test_first_use_per_text_is_linked_and_only_the_first(tmp_path):
 def test_glossary_section_is_back_matter_with_glossterm_and_glossdef(tmp_path):
     write(tmp_path, "glossary.yml", GLOSSARY)
     tree = tree_of(TWO_TEXTS)
-    glossary.apply_glossary(book_at(tmp_path), tree, [])
+    glossary_steps(book_at(tmp_path), tree, [])
     start = next(i for i, b in enumerate(tree["blocks"]) if b["t"] == "Header" and b["c"][1][0] == "glossary")
     header = tree["blocks"][start]
     assert header["c"][0] == 1 and "text" not in header["c"][1][1]
@@ -172,7 +180,7 @@ def test_glossary_check_warns_about_unused_terms_and_lists_candidates(tmp_path):
     write(tmp_path, "glossary.yml", GLOSSARY + "- term: Gosplan\n  id: gosplan\n  variants: [Gosplan]\n  definition: d\n")
     body = "\n\n".join(["The Workers’ Opposition met the sovnarkhozy in the Red Army."] * 4)
     tree, warnings = tree_of(f"# One {{#one .text}}\n\nNEP.\n\n{body}\n"), []
-    glossary.apply_glossary(book_at(tmp_path), tree, warnings)
+    glossary_steps(book_at(tmp_path), tree, warnings)
     assert any("'Gosplan' (id gosplan) occurs in no text" in w for w in warnings)
     candidates = next(w for w in warnings if "frequent terms with no entry" in w)
     assert "Red Army (4)" in candidates and "sovnarkhozy (4)" in candidates
@@ -310,8 +318,11 @@ def test_epub_index_links_land_on_marks_and_is_well_formed(marked):
 
 
 def test_print_page_numbers_merge_into_ranges():
-    assert index_pages.page_ranges([47, 45, 46, 52, 52, 60, 61]) == "45–47, 52, 60–61"
-    assert index_pages.page_ranges([]) == ""
+    def page_ranges(pages):
+        return ", ".join(run["label"] for run in index_pages.page_runs({n: "" for n in pages}))
+
+    assert page_ranges([47, 45, 46, 52, 52, 60, 61]) == "45–47, 52, 60–61"
+    assert page_ranges([]) == ""
     runs = index_pages.page_runs({46: "b", 45: "a", 47: "c", 52: "d"})
     assert runs == [{"label": "45–47", "target": "a"}, {"label": "52", "target": "d"}]
 

@@ -41,8 +41,8 @@ def test_header_accessors():
     assert doctree.header_level(h1) == 1 and doctree.header_level(h2) == 2
     assert doctree.header_id(h1) == "intro" and doctree.header_id(h2) == "a-section"
     assert doctree.stringify(doctree.header_inlines(h2)) == "A section"
-    assert doctree.classes(h1) == ["text"] and doctree.get_attr(h1, "lang") == "en"
-    assert doctree.node_type(h1) == "Header"
+    assert doctree.classes(h1) == ["text"] and ["lang", "en"] in doctree.keyvals(h1)
+    assert h1["t"] == "Header"
 
 
 def test_header_level_of_other_nodes_is_none():
@@ -67,7 +67,7 @@ def test_attrs_wherever_pandoc_puts_them(markdown, kind):
     assert doctree.node_id(node) == "x" and doctree.classes(node) == ["a", "b"]
     assert doctree.has_class(node, "b") and not doctree.has_class(node, "c")
     assert doctree.keyvals(node) == [["k", "v"]]
-    assert doctree.get_attr(node, "k") == "v" and doctree.get_attr(node, "missing", "-") == "-"
+    assert doctree.keyvals(node) == [["k", "v"]]
     doctree.set_id(node, "y")  # the node's own Attr: the edit is in the tree
     assert doctree.node_id(node) == "y" and doctree.attrs(node)[0] == "y"
 
@@ -75,7 +75,7 @@ def test_attrs_wherever_pandoc_puts_them(markdown, kind):
 def test_nodes_without_attr():
     word = first("word", "Str")
     assert doctree.attrs(word) is None and doctree.classes(word) == ()
-    assert not doctree.has_class(word, "x") and doctree.get_attr(word, "k") is None
+    assert not doctree.has_class(word, "x") and doctree.attrs(word) is None
     assert doctree.content(first("a b", "Space")) is None
 
 
@@ -148,11 +148,6 @@ def test_set_inlines_refuses_a_node_without():
 ])
 def test_literal(markdown, kind, text):
     assert doctree.literal(first(markdown, kind)) == text
-
-
-def test_link_target():
-    assert doctree.link_target(first('[a](http://example.org "T")', "Link")) == "http://example.org"
-    assert doctree.link_target(first("![a](pic.png)", "Image")) == "pic.png"
 
 
 def test_blocks_of_and_note_blocks():
@@ -254,26 +249,18 @@ def test_find_notes():
     (lambda: doctree.link("#note", [doctree.str_("1")]), "[1](#note)", "Link"),
     (lambda: doctree.para([doctree.str_("One.")]), "One.", "Para"),
     (lambda: doctree.header(2, "h", ["c"], [["k", "v"]], [doctree.str_("Head")]), "## Head {#h .c k=v}", "Header"),
-    (lambda: doctree.div("d", ["c"], [doctree.para([doctree.str_("One.")])], [["k", "v"]]),
-     "::: {#d .c k=v}\nOne.\n:::", "Div"),
     (lambda: doctree.raw_block("html", "<hr>"), "```{=html}\n<hr>\n```", "RawBlock"),
 ])
 def test_constructors_make_what_pandoc_makes(made, markdown, kind):
     assert same_json(made(), first(markdown, kind))
 
 
-def test_plain_inlines():
-    assert same_json(doctree.plain_inlines("two  words"), doctree.inlines_of(blocks("two words")[0])[:1] + [doctree.space()] * 2 + doctree.inlines_of(blocks("words")[0]))
-    assert same_json(doctree.plain_inlines("two words"), doctree.inlines_of(blocks("two words")[0]))
-
-
 def test_a_tree_built_here_is_read_by_pandoc():
     tree = doctree.from_markdown("# Head {#h}\n\nText.")
-    tree["blocks"].append(doctree.div("d", ["c"], [doctree.para([
-        doctree.span("s", ["c"], doctree.plain_inlines("a span")), doctree.space(),
-        doctree.link("#h", [doctree.str_("back")], classes=["back"])])]))
+    tree["blocks"].append(doctree.para([
+        doctree.span("s", ["c"], [doctree.str_("a"), doctree.space(), doctree.str_("span")]), doctree.space(),
+        doctree.link("#h", [doctree.str_("back")], classes=["back"])]))
     html = pandoc.convert(doctree.to_json(tree), "html5", from_format="json", args=["--wrap=none"])
-    assert '<div id="d" class="c">' in html
     assert '<span id="s" class="c">a span</span> <a href="#h" class="back">back</a>' in html
 
 

@@ -358,14 +358,15 @@ def test_a_meeting_far_longer_than_the_others_is_flagged():
     assert len(flagged) == 1 and flagged[0].startswith("reading plan: meeting 3 (“m3”) has 16,000 words")
     warnings: list[str] = []
     book = small_book(meeting("a", Reading("one", line=11)), meeting("b", Reading("two", line=12)))
-    reading_plan.mark_reading_ends(book, small_tree(book), warnings)
+    tree = small_tree(book)
+    reading_plan.check_reading_plan(book, tree, warnings, {})
     assert warnings and "meeting 1" in warnings[0]  # text one is many times longer than text two
 
 
 def test_reading_ends_are_marked_at_the_last_paragraph():
     book = small_book(meeting("a", Reading("one", line=11)), meeting("b", Reading("two", line=12)))
     tree = small_tree(book)
-    reading_plan.mark_reading_ends(book, tree, [])
+    reading_plan.mark_text_reading_ends(book, tree)
     ends = []
     doctree.walk_blocks(tree["blocks"], lambda b: ends.extend(
         (b["c"][0]["c"][0][0], i["c"][0][0]) for i in b["c"] if b["t"] == "Para" and i["t"] == "Span"

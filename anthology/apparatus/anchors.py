@@ -49,7 +49,7 @@ def paragraph_anchor(text_id: str, number: int) -> str:
 
 def number_paragraphs(book, tree: dict, warnings: list[str] | None = None, facts: dict | None = None) -> None:
     """Anchor (and number) every body paragraph."""
-    shown = getattr(book, "paragraph_numbers", True)
+    shown = book.paragraph_numbers
     for text_id, blocks in doctree.texts(tree):
         count = 0
 

@@ -118,25 +118,11 @@ def plain_text(blocks: list, notes: bool = True) -> str:
             lists = [doctree.header_inlines(block)]
         for inlines in lists or []:
             lines.append(doctree.stringify(inlines))
-            for note in (_notes(inlines) if notes else ()):
+            for note in (doctree.find_notes(inlines) if notes else ()):
                 doctree.walk_blocks(doctree.note_blocks(note), visit)
 
     doctree.walk_blocks(blocks, visit)
     return "\n".join(lines)
-
-
-_NOTE_HOLDERS = frozenset({"Span", "Link", "Image", "Quoted", "Cite"})
-"""The inline elements `_notes` looks into. Not emphasis and the like: a note called inside
-*emphasis* is missed (so it has always been; the book has none)."""
-
-
-def _notes(inlines: list):
-    for node in inlines:
-        kind = node["t"]
-        if kind == "Note":
-            yield node
-        elif kind in _NOTE_HOLDERS:
-            yield from _notes(doctree.inlines_of(node))
 
 
 TEMPLATE = "glossary.md.j2"
@@ -211,13 +197,6 @@ def frequent_candidates(counts: Counter, limit: int = CANDIDATES_SHOWN) -> list[
     scored = [(term, n) for term, n in counts.items() if n >= FREQUENT_ENOUGH]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:limit]
-
-
-def apply_glossary(book, tree: dict, warnings: list[str]) -> None:
-    """The glossary for the whole book at once: `link_glossary`, then `finish_glossary`."""
-    facts: dict = {}
-    link_glossary(book, tree, warnings, facts)
-    finish_glossary(book, tree, warnings, facts)
 
 
 def link_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:

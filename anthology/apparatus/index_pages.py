@@ -96,11 +96,6 @@ def page_runs(pages: dict[int, str]) -> list[dict]:
             for run in runs]
 
 
-def page_ranges(pages) -> str:
-    """`[45, 46, 47, 52, 52, 60]` → `45–47, 52, 60`: sorted, without repeats, runs merged."""
-    return ", ".join(run["label"] for run in page_runs({n: "" for n in pages}))
-
-
 def print_entries(index_data: IndexData, anchor_pages: dict[str, int]) -> list[dict]:
     """The print index as plain data for the template: letter groups of entries with page ranges."""
     def pages(marks):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..prose import READING_WORDS_PER_MINUTE, count_words, reading_minutes
+from ..typography import rule_ids
 
 TEMPLATE = "preface.md.j2"
 PLAN_TEMPLATE = "reading-plan.md.j2"
@@ -45,14 +46,10 @@ def site_name(entry) -> str:
     """Where a text was taken from, as a name ("Marxists Internet Archive"): the manifest's
     `source_name`. Never the address: a web address is not a source's name, and the book must not
     send its readers to a site that may move (the address stays in the manifest for the editors)."""
-    return getattr(entry, "source_name", "") or ""
+    return entry.source_name
 
 
 def typography_rules() -> set[str]:
-    try:
-        from ..typography import rule_ids
-    except ImportError:
-        return set()
     return set(rule_ids())
 
 
@@ -67,7 +64,7 @@ def text_rows(book, texts, report: dict) -> list[dict]:
         rows.append({
             "id": entry.id,
             "title": entry.title,
-            "short_title": getattr(entry, "short_title", "") or entry.title,
+            "short_title": entry.short_title or entry.title,
             "subtitle": entry.subtitle,
             "author": entry.author,
             "date": entry.date,
@@ -122,7 +119,7 @@ def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None, p
     }
     plan = plan if plan is not None else plan_for_preface(book, texts, texts_ast)
     figures = dict(book=book.meta, texts=rows, total=total, words_per_minute=READING_WORDS_PER_MINUTE,
-                   plan=plan, paragraph_numbers=getattr(book, "paragraph_numbers", False))
+                   plan=plan, paragraph_numbers=book.paragraph_numbers)
     preface = env.get_template(TEMPLATE).render(**figures)
     if not plan:
         return preface

@@ -239,7 +239,7 @@ def resolve(book, tree: dict) -> list[PlannedMeeting]:
                 first_segment=first, stop_segment=stop,
             ))
         plan.append(PlannedMeeting(number, meeting.title, parts, meeting.line))
-    problems += _unread(texts, read_in, entries, f"{name}:{getattr(book, 'meetings_line', 0) or 1}: meetings")
+    problems += _unread(texts, read_in, entries, f"{name}:{book.meetings_line or 1}: meetings")
     if problems:
         raise ManifestError(problems)
     for meeting in plan:
@@ -329,22 +329,11 @@ def long_meetings(plan: list[PlannedMeeting], factor: float = LONG_MEETING_FACTO
 
 # --- the plan in the book's AST -----------------------------------------------------------------
 
-def mark_reading_ends(book, tree: dict, warnings: list[str]) -> list[PlannedMeeting]:
-    """Put an empty `<span id="<text-id>-p<N>-end" class="reading-end">` at the end of the last
-    paragraph of every reading (the plan's pages run to where it is printed), and warn about
-    meetings that are far longer than the others. For the whole book at once; the build marks
-    each text by itself (`mark_text_reading_ends`) and checks the plan after (`check_reading_plan`)."""
-    plan = resolve(book, tree)
-    _mark_ends(tree, {part.end for meeting in plan for part in meeting.parts})
-    warnings.extend(long_meetings(plan))
-    return plan
-
-
 def mark_text_reading_ends(book, tree: dict, warnings: list[str] | None = None, facts: dict | None = None) -> None:
     """`mark_reading_ends` for the readings that fall in `tree`'s texts (one text, marked on its
     own while the others are still being read). Readings of other texts, and wrong ones, are
     `resolve`'s to report, on the whole book."""
-    if getattr(book, "meetings", None):
+    if book.meetings:
         _mark_ends(tree, reading_ends(book, tree))
 
 
@@ -373,7 +362,7 @@ def check_reading_plan(book, tree: dict, warnings: list[str], facts: dict) -> No
     """The book step: the plan checked on the whole book (a wrong id, a chapter read twice or
     never is an error naming the manifest's line) and its long meetings flagged. The plan the
     preface measured, if any, is in `facts["reading-plan"]`."""
-    if getattr(book, "meetings", None):
+    if book.meetings:
         plan = facts.get("reading-plan") or resolve(book, tree)
         warnings.extend(long_meetings(plan))
 

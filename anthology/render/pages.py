@@ -44,10 +44,6 @@ class PageStart:
     snippet: str
     label: str = ""
 
-    @property
-    def blank(self) -> bool:
-        return not self.snippet
-
 
 @dataclass(frozen=True)
 class PrintPages:

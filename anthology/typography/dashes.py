@@ -23,7 +23,6 @@ import re
 
 from .rules import NBSP, Rule
 
-SENTENCE_DASH = NBSP + "– "
 _SPACE = "[ \u00a0]"
 
 

@@ -100,8 +100,3 @@ def repair_paragraph(line: str, *, lex: Lexicon, corrections=(), mark=DEFAULT_MA
     return par.text
 
 
-def changes_by_rule(changes: Iterable[Change]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for change in changes:
-        counts[change.rule] = counts.get(change.rule, 0) + 1
-    return counts

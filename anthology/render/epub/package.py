@@ -44,17 +44,6 @@ def write_entries(path: Path, entries: dict[str, bytes]) -> None:
             target.writestr(_info(name, zipfile.ZIP_DEFLATED), entries[name])
 
 
-def repackage(path: Path, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> None:
-    """Rewrite the zip at `path` deterministically, swapping in (`replace`) or adding (`add`) files."""
-    entries = read_entries(path)
-    for name, data in (replace or {}).items():
-        if name not in entries:
-            raise KeyError(f"{name} is not in the EPUB Pandoc wrote")
-        entries[name] = data
-    entries.update(add or {})
-    write_entries(path, entries)
-
-
 def _info(name: str, compression: int) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
     info.compress_type = compression
@@ -148,13 +137,6 @@ class Package:
         if properties:
             attrib["properties"] = properties
         append(self.manifest, element(f"{{{OPF}}}item", attrib))
-
-    def add_properties(self, href: str, prop: str) -> None:
-        for item in self.manifest:
-            if item.get("href") == href:
-                props = (item.get("properties") or "").split()
-                if prop not in props:
-                    item.set("properties", " ".join(props + [prop]))
 
     def insert_spine(self, index: int, idref: str, linear: str = "yes") -> None:
         append(self.spine, element(f"{{{OPF}}}itemref", {"idref": idref, "linear": linear}), index)

@@ -19,6 +19,7 @@ from ...doctree import attrs, header, header_id, header_inlines, header_level, s
 from ...manifest import Book, TextEntry
 from ... import pandoc
 from ...pandoc import FILTERS
+from ...typography.output import for_output
 from ...apparatus.locators import running_head
 from ...templating import environment
 
@@ -133,12 +134,7 @@ def body_html_json(ast_json: str) -> str:
 
 
 def print_typography(html: str) -> str:
-    """The typography only print wants (hair spaces between quote marks, no runts), if the
-    typography package provides it."""
-    try:
-        from ...typography.output import for_output
-    except ImportError:
-        return html
+    """The typography only print wants (hair spaces between quote marks, no runts)."""
     return for_output(html, "pdf")
 
 
