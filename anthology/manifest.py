@@ -187,6 +187,32 @@ def load_book(manifest_path: Path) -> Book:
         raise ManifestError([f"{name}:1: the manifest must be a mapping with `book:` and `texts:`"])
     lines = _line_map(node)
 
+    problems = _schema_problems(data, lines, name)
+    if problems:
+        raise ManifestError(problems)
+
+    texts, seen = [], {}
+    for i, raw in enumerate(data["texts"]):
+        if raw["id"] in seen:
+            problems.append(f"{name}:{_line_for(lines, ('texts', i, 'id'))}: texts[{i}].id: duplicate id "
+                            f"{raw['id']!r} (first used by texts[{seen[raw['id']]}]); ids must be unique")
+        seen.setdefault(raw["id"], i)
+        texts.append(_text_entry(raw, i, root, name, lines, problems))
+    for section in ("glossary", "index"):
+        if (data.get(section) or {}).get("file"):
+            _project_path(root, data[section]["file"], f"{name}:{_line_for(lines, (section, 'file'))}: {section}.file", problems)
+    meetings = _meetings(data.get("meetings") or [], lines, name, [t.id for t in texts], problems)
+    if problems:
+        raise ManifestError(problems)
+    meta = dict(data["book"])
+    meta["date"] = str(meta["date"])
+    return Book(root=root, manifest_path=manifest_path, meta=meta, texts=texts,
+                glossary=data.get("glossary") or {}, index=data.get("index") or {},
+                meetings=meetings, meetings_line=_line_for(lines, ("meetings",)) if meetings else 0)
+
+
+def _schema_problems(data: dict, lines: dict, name: str) -> list[str]:
+    """Every way `data` breaks the manifest's JSON schema, as `anthology.yml:LINE: field: …`."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     schema["$defs"]["text"]["properties"]["format"]["enum"] = list(FORMATS)
     validator = jsonschema.Draft202012Validator(schema)
@@ -200,43 +226,29 @@ def load_book(manifest_path: Path) -> Book:
                                  f"allowed here: {', '.join(allowed)}"))
             continue
         problems.append((_line_for(lines, path), f"{_field_name(path)}: {_schema_message(error)}"))
-    problems = [f"{name}:{line}: {message}" for line, message in sorted(problems)]
-    if problems:
-        raise ManifestError(problems)
+    return [f"{name}:{line}: {message}" for line, message in sorted(problems)]
 
-    texts, seen = [], {}
-    for i, raw in enumerate(data["texts"]):
-        here = lambda key: f"{name}:{_line_for(lines, ('texts', i, key))}: texts[{i}].{key}"  # noqa: E731
-        if raw["id"] in seen:
-            problems.append(f"{here('id')}: duplicate id {raw['id']!r} (first used by texts[{seen[raw['id']]}]); ids must be unique")
-        seen.setdefault(raw["id"], i)
-        text_file = _project_path(root, raw["file"], here("file"), problems)
-        editorial, editorial_file, files = {}, None, []
-        if raw.get("editorial"):
-            editorial_file = _project_path(root, raw["editorial"], here("editorial"), problems)
-            if editorial_file:
-                editorial, files = _load_editorial(editorial_file, root, raw["format"], here("editorial"), problems)
-        files += _check_contracts(raw, i, root, name, lines, problems)
-        texts.append(TextEntry(
-            id=raw["id"], file=text_file or root, format=raw["format"], title=raw["title"],
-            author=raw["author"], date=str(raw["date"]), subtitle=raw.get("subtitle", ""),
-            short_title=raw.get("short_title", ""), source_name=raw.get("source_name", ""),
-            language=raw.get("language", ""), published=raw.get("published", ""),
-            source_url=raw.get("source_url", ""), options=raw.get("options") or {},
-            editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
-            questions=list(raw.get("questions") or []), files=tuple(files),
-        ))
-    for section in ("glossary", "index"):
-        if (data.get(section) or {}).get("file"):
-            _project_path(root, data[section]["file"], f"{name}:{_line_for(lines, (section, 'file'))}: {section}.file", problems)
-    meetings = _meetings(data.get("meetings") or [], lines, name, [t.id for t in texts], problems)
-    if problems:
-        raise ManifestError(problems)
-    meta = dict(data["book"])
-    meta["date"] = str(meta["date"])
-    return Book(root=root, manifest_path=manifest_path, meta=meta, texts=texts,
-                glossary=data.get("glossary") or {}, index=data.get("index") or {},
-                meetings=meetings, meetings_line=_line_for(lines, ("meetings",)) if meetings else 0)
+
+def _text_entry(raw: dict, i: int, root: Path, name: str, lines: dict, problems: list[str]) -> TextEntry:
+    """One text of the manifest (already valid against the schema), its files resolved and its
+    options, cleaning settings and editorial file checked against its reader's and passes' contracts."""
+    here = lambda key: f"{name}:{_line_for(lines, ('texts', i, key))}: texts[{i}].{key}"  # noqa: E731
+    text_file = _project_path(root, raw["file"], here("file"), problems)
+    editorial, editorial_file, files = {}, None, []
+    if raw.get("editorial"):
+        editorial_file = _project_path(root, raw["editorial"], here("editorial"), problems)
+        if editorial_file:
+            editorial, files = _load_editorial(editorial_file, root, raw["format"], here("editorial"), problems)
+    files += _check_contracts(raw, i, root, name, lines, problems)
+    return TextEntry(
+        id=raw["id"], file=text_file or root, format=raw["format"], title=raw["title"],
+        author=raw["author"], date=str(raw["date"]), subtitle=raw.get("subtitle", ""),
+        short_title=raw.get("short_title", ""), source_name=raw.get("source_name", ""),
+        language=raw.get("language", ""), published=raw.get("published", ""),
+        source_url=raw.get("source_url", ""), options=raw.get("options") or {},
+        editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
+        questions=list(raw.get("questions") or []), files=tuple(files),
+    )
 
 
 def _meetings(raw: list, lines: dict, name: str, text_ids: list[str], problems: list[str]) -> tuple[Meeting, ...]:

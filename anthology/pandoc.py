@@ -14,7 +14,6 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-import pypandoc
 
 MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-smart"
 """The typography pass has already set every quote and dash; `smart` would second-guess it."""
@@ -33,6 +32,10 @@ class PandocError(RuntimeError):
 
 @cache
 def pandoc_path() -> str:
+    # pypandoc (which imports urllib, email, ssl …) is loaded only when Pandoc is first run: a
+    # no-op build, which only loads the manifest, does not need it.
+    import pypandoc
+
     return pypandoc.get_pandoc_path()
 
 

@@ -51,7 +51,7 @@ FLOOR = textwrap.dedent("""
     import json, re, resource, sys, time
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from anthology import apparatus, cache
+    from anthology import apparatus, cache, doctree
     from anthology.pipeline import assembled_book
     from anthology.render.pdf import parts
     from anthology.render.pdf.html import mark_part_headings, page_css, print_frame, section_html
@@ -60,11 +60,11 @@ FLOOR = textwrap.dedent("""
 
     book, book_ast = assembled_book(Path({project!r}) / "anthology.yml", jobs=1)  # texts from the cache
     # The numbers the contents, the reading plan and the index print: the cold build's.
-    _, folios = cache.Cache(book.root).load("layout", cache.layout_key(book, ast.to_json(book_ast)))
+    folios = cache.Cache(book.root).load("layout", cache.layout_key(book, doctree.to_json(book_ast))).folios
     index = parts.with_style(apparatus.print_index_html(book, apparatus.collect_index(book, book_ast), folios),
                              page_css(book))
     t = time.perf_counter()
-    body = section_html(ast.to_json(mark_part_headings(book, book_ast)))
+    body = section_html(doctree.to_json(mark_part_headings(book, book_ast)))
     t_pandoc = time.perf_counter() - t
     # One document: the book's print HTML with the index's style and body added, the page numbers
     # written in, and the index marks taken out as the build takes them out (not timed).

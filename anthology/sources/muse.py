@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pypandoc
 
+from .. import pandoc
 from .repair import paragraphs
 from ..contracts import Contract, EditorialKey, Option
 from ..editorial import find_exactly
@@ -332,8 +332,7 @@ def render_muse(blocks: list, top_stars: int | None = None) -> str:
 def muse_to_markdown(muse: str) -> str:
     """Convert Muse to Pandoc Markdown, one line per paragraph, typography left as it is."""
     # Both formats are Pandoc's own: checking them would cost two more Pandoc runs per call.
-    md = pypandoc.convert_text(muse, "markdown-smart", format="muse", extra_args=["--wrap=none"],
-                               verify_format=False)
+    md = pandoc.convert(muse, "markdown-smart", from_format="muse", args=["--wrap=none"])
     return _unescape_literal_brackets(md).strip() + "\n"
 
 
