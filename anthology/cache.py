@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import pickle
+import types
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -71,18 +72,34 @@ def wanted(only) -> set[str]:
     return {"epub", "pdf"} if only is None else {only}
 
 
+def fits(value, shape) -> bool:
+    """Whether `value` has `shape`, what a kind of cache entry declares it stores: a type or a
+    union of types (`bytes | None`), which it must be an instance of; a tuple of shapes, which
+    it must be a tuple of, part by part; or a function that tells (a PNG's first bytes)."""
+    if isinstance(shape, tuple):
+        return isinstance(value, tuple) and len(value) == len(shape) and all(map(fits, value, shape))
+    if isinstance(shape, (type, types.UnionType)):
+        return isinstance(value, shape)
+    return bool(shape(value))
+
+
 class Cache:
     def __init__(self, root: Path):
         self.dir = Path(root) / ".cache"
 
-    def load(self, kind: str, key: str):
+    def load(self, kind: str, key: str, shape):
+        """The value kept under `key`, or None (a miss, so the work is done again) when there is
+        none, it cannot be read (an older version's, a file cut short) or it is not of `shape`
+        (see `fits`): the cache is a file anyone can overwrite, and a wrong value must neither
+        crash the build nor reach an output."""
         path = self.dir / kind / f"{key}.pickle"
         if not path.is_file():
             return None
         try:
-            return pickle.loads(path.read_bytes())
+            value = pickle.loads(path.read_bytes())
         except Exception:  # a cache entry from an older version: rebuild it
             return None
+        return value if fits(value, shape) else None
 
     def store(self, kind: str, key: str, value) -> None:
         folder = self.dir / kind
@@ -93,10 +110,26 @@ class Cache:
 
 
 def _record(book) -> dict | None:
+    """The last builds' record, or None if there is none or it is not what `remember_outputs`
+    writes (the file is anyone's to overwrite: a wrong one means building again)."""
     try:
-        return json.loads((Path(book.root) / ".cache" / "last-build.json").read_text(encoding="utf-8"))
+        record = json.loads((Path(book.root) / ".cache" / "last-build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return record if _is_record(record) else None
+
+
+def _is_record(record) -> bool:
+    """Whether `record` has the shape `remember_outputs` writes."""
+    def strings(value) -> bool:
+        return isinstance(value, str)
+
+    def mapping_of_strings(value) -> bool:
+        return isinstance(value, dict) and all(map(strings, [*value, *value.values()]))
+
+    return (isinstance(record, dict) and strings(record.get("key")) and mapping_of_strings(record.get("files"))
+            and mapping_of_strings(record.get("outputs")) and isinstance(record.get("pages"), int | None)
+            and isinstance(record.get("warnings"), list) and all(map(strings, record["warnings"])))
 
 
 def outputs_unchanged(book, only, out: Path) -> dict | None:
@@ -109,7 +142,9 @@ def outputs_unchanged(book, only, out: Path) -> dict | None:
     for kind in wanted(only):
         relative = record["outputs"][kind]
         path = out / relative
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != record["files"][relative]:
+        if not path.resolve().is_relative_to(out.resolve()):  # a record that names a file elsewhere
+            return None
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != record["files"].get(relative):
             return None
     return dict(record, outputs={kind: record["outputs"][kind] for kind in wanted(only)})
 

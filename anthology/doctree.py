@@ -26,10 +26,17 @@ import json
 from typing import Callable, Iterator
 
 from . import pandoc
+from .limits import check_tree_depth
 
 
-def from_markdown(markdown: str) -> dict:
-    return json.loads(pandoc.convert(markdown, "json"))
+def from_markdown(markdown: str, *, max_depth: int | None = None) -> dict:
+    """Pandoc's tree of `markdown`. With `max_depth`, a tree whose elements nest deeper is refused
+    (anthology.limits.LimitExceeded) before it is decoded: the decoder, and every walk over the
+    tree after it, would recurse past Python's limit."""
+    text = pandoc.convert(markdown, "json")
+    if max_depth is not None:
+        check_tree_depth(text, max_depth)
+    return json.loads(text)
 
 
 def to_json(ast: dict) -> str:
@@ -258,6 +265,11 @@ def literal(node: dict) -> str:
     return value if isinstance(value, str) else value[1]
 
 
+def target(node: dict) -> str:
+    """The URL a Link points to, or an Image's source."""
+    return node["c"][2][0]
+
+
 def blocks_of(node: dict) -> list | None:
     """The block list a Div, BlockQuote or Note holds (its own list); None for other nodes (a list
     holds one per item: `child_blocks`)."""
@@ -335,6 +347,28 @@ def _replace(value, kind: str, replace) -> None:
                 _replace(item, kind, replace)
     elif isinstance(value, dict):
         _replace(value.get("c"), kind, replace)
+
+
+def unwrap_nodes(node, kinds: frozenset, matches: Callable[[dict], bool]) -> None:
+    """Put its inlines (`inlines_of`) in place of every node under `node` (a node, a list of nodes,
+    or a whole AST) whose type is in `kinds` and for which `matches` is true: the words stay, the
+    element around them goes (a link whose target may not be kept). What takes a node's place is
+    looked into in turn (an image inside a link)."""
+    _unwrap(_body(node), kinds, matches)
+
+
+def _unwrap(value, kinds: frozenset, matches) -> None:
+    if isinstance(value, list):
+        i = 0
+        while i < len(value):
+            item = value[i]
+            if isinstance(item, dict) and item.get("t") in kinds and matches(item):
+                value[i:i + 1] = inlines_of(item)
+            else:
+                _unwrap(item, kinds, matches)
+                i += 1
+    elif isinstance(value, dict):
+        _unwrap(value.get("c"), kinds, matches)
 
 
 def find_notes(node) -> list[dict]:

@@ -27,3 +27,22 @@ class SourceError(AnthologyError):
     """A source text cannot be read (encoding, size, binary data, structure the reader needs)."""
 
     exit_code = 2
+
+
+class ProjectFileError(AnthologyError):
+    """A file of the project's folders (a template, a style sheet, a font, an apparatus file)
+    cannot be used: it leads outside the project (a symbolic link), or it is broken."""
+
+    exit_code = 2
+
+
+class TemplateError(ProjectFileError):
+    """A template in templates/ does not compile, uses a value it is not given, or reaches for
+    something a template may not (Python's internals): `templates/NAME:LINE: what is wrong`."""
+
+
+class OutputError(AnthologyError):
+    """The output folder cannot take the build's outputs (a folder where a file goes, a folder
+    that may not be written): nothing in it was changed, and the user must make room."""
+
+    exit_code = 2

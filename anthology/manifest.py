@@ -13,6 +13,8 @@ import yaml
 
 from .contracts import files as contract_files, suggestion, validate
 from .errors import ManifestError
+from .limits import LimitExceeded, check_yaml
+from .project import inside_project
 from .passes import PASSES
 from .passes import contract as pass_contract
 from .sources import FORMATS
@@ -108,7 +110,8 @@ class Book:
         the manifest has one, else `<name>.yml` beside the manifest; None if there is no such file."""
         config = getattr(self, name, None) or {}
         path = self.root / config.get("file", f"{name}.yml")
-        return path if path.is_file() else None
+        # The default file is named by no one, so nothing else checked that it stays in the project.
+        return inside_project(self.root, path) if path.is_file() else None
 
 
 def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> dict:
@@ -155,13 +158,24 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 apparatus files, with the same marks for line numbers."""
 
 
-def load_yaml_document(path: Path) -> tuple[object, yaml.Node | None]:
+def load_yaml_document(path: Path, shown: str = "") -> tuple[object, yaml.Node | None]:
     """A YAML file's data and its node tree (for line numbers), loaded safely. Bad encoding or
-    syntax is a ManifestError naming the file and line."""
+    syntax, and a file past the limits of anthology.limits (aliases expanding to too many values,
+    lists nested too deep: checked before libyaml composes it), is a ManifestError naming the file
+    (as `shown`, its path in the project; by default its name) and the line."""
+    path = Path(path)
+    shown = shown or path.name
+    raw = path.read_bytes()
     try:
-        source = Path(path).read_text(encoding="utf-8")
+        source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ManifestError([f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"]) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ManifestError([f"{shown}:{line}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                             f"save it as UTF-8"]) from None
+    try:
+        check_yaml(source)
+    except LimitExceeded as exc:
+        raise ManifestError([f"{shown}:{exc.line}: {exc.problem}"]) from None
     loader = YAML_LOADER(source)
     try:
         node = loader.get_single_node()  # parsed once: the data is constructed from the node tree
@@ -169,7 +183,7 @@ def load_yaml_document(path: Path) -> tuple[object, yaml.Node | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise ManifestError([f"{path.name}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        raise ManifestError([f"{shown}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     finally:
         loader.dispose()
 
@@ -183,6 +197,9 @@ def load_book(manifest_path: Path) -> Book:
         data, node = load_yaml_document(manifest_path)
     except FileNotFoundError:
         raise ManifestError([f"{name}: no such file; create it or pass --manifest PATH"]) from None
+    except IsADirectoryError:
+        raise ManifestError([f"{name}: is a folder; name the manifest file in it "
+                             f"(--manifest {name}/anthology.yml)"]) from None
     if not isinstance(data, dict):
         raise ManifestError([f"{name}:1: the manifest must be a mapping with `book:` and `texts:`"])
     lines = _line_map(node)
@@ -323,7 +340,7 @@ def _load_editorial(path: Path, root: Path, fmt: str, where: str, problems: list
     `editorial/x.yml:LINE: key: …`), and the file itself with the files its entries declare."""
     shown = path.relative_to(root).as_posix()
     try:
-        data, node = load_yaml_document(path)
+        data, node = load_yaml_document(path, shown)
     except ManifestError as exc:
         problems += [f"{problem} ({where})" for problem in exc.problems]
         return {}, [path]

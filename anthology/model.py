@@ -43,5 +43,9 @@ class Document:
 
     changes: list[Change] = field(default_factory=list)
 
+    warnings: list[str] = field(default_factory=list)
+    """What the reader found wrong but could read past (a note nothing calls), for the build to
+    print: each names the raw file and line."""
+
     def log(self, rule: str, before: str, after: str, where: str = "", words_removed: int = 0) -> None:
         self.changes.append(Change(rule, before, after, where, words_removed))

@@ -6,11 +6,19 @@ always sandboxed.
 and TeX are switched off in the reader, so markup pasted from a web page is shown as text, never
 executed or fetched. Pandoc is called directly rather than through `pypandoc.convert_text` so that
 its environment (SOURCE_DATE_EPOCH, for reproducible EPUBs) is ours to set per call.
+
+Where Pandoc reads a source (anything but the build's own JSON), it runs under a memory and a time
+limit: its Muse reader loops on an unclosed `<verse>`, taking 200 MB a second, and its Markdown
+reader takes exponential time over brackets (anthology.limits keeps those out; the limits catch
+what it does not foresee). A failure is a PandocError that keeps what Pandoc was given and the
+line it names, for the build to name the source's line.
 """
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -26,8 +34,20 @@ SAFETY_FILTER = FILTERS / "no_external_images.lua"
 through it, so writing one out skips it (it costs a quarter of a second on the whole book)."""
 
 
+READ_SECONDS = 120
+"""How long Pandoc may take to read a source: the longest text here takes 0.4 s, one of 5 MB (the
+size limit for a text) under 10 s."""
+READ_MEMORY_MB = 1536
+"""Pandoc's heap when it reads a source (+RTS -M): a text of 5 MB needs about 600 MB."""
+
+
 class PandocError(RuntimeError):
-    pass
+    """Pandoc failed. `document` is what it was given, `line` the line of it Pandoc names (0: none),
+    `reason` what it says is wrong, in one line."""
+
+    def __init__(self, message: str, document: str = "", line: int = 0, reason: str = ""):
+        super().__init__(message)
+        self.document, self.line, self.reason = document, line, reason or message
 
 
 @cache
@@ -43,14 +63,76 @@ def convert(text: str, to: str, *, args: list[str] | None = None, outputfile: Pa
             filters: list[Path] | None = None, source_date_epoch: str | None = None,
             from_format: str = MARKDOWN) -> str:
     command = [pandoc_path(), "--sandbox", f"--from={from_format}", f"--to={to}", *(args or [])]
-    safety = [SAFETY_FILTER] if from_format != "json" else []
+    reading = from_format != "json"  # a source, not the build's own tree
+    if reading:
+        command[1:1] = ["+RTS", f"-M{READ_MEMORY_MB}m", "-RTS"]
+    safety = [SAFETY_FILTER] if reading else []
     command += [f"--lua-filter={f}" for f in [*safety, *(filters or [])]]
     if outputfile:
         command.append(f"--output={outputfile}")
     env = dict(os.environ)
     if source_date_epoch:
         env["SOURCE_DATE_EPOCH"] = source_date_epoch
-    done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, env=env)
-    if done.returncode != 0:
-        raise PandocError(f"Pandoc failed ({to}): {done.stderr.decode('utf-8', 'replace').strip()}")
-    return done.stdout.decode("utf-8")
+    try:
+        returncode, stdout, stderr = _run(command, text.encode("utf-8"), env, READ_SECONDS if reading else None)
+    except subprocess.TimeoutExpired:
+        raise PandocError(f"Pandoc failed ({to}): still reading after {READ_SECONDS} s", text,
+                          reason=f"it was still reading after {READ_SECONDS} s") from None
+    if returncode != 0:
+        message = stderr.decode("utf-8", "replace").strip()
+        raise PandocError(f"Pandoc failed ({to}): {message}", text, *_where_and_why(message))
+    return stdout.decode("utf-8")
+
+
+def _where_and_why(message: str) -> tuple[int, str]:
+    """The line Pandoc's error names (0: none) and what it says is wrong, in one line."""
+    located = re.search(r"\(line (\d+), column \d+\):\s*\n(.*)", message)
+    if located:
+        return int(located.group(1)), located.group(2).strip()
+    if "Heap exhausted" in message:
+        return 0, f"it needed more than its {READ_MEMORY_MB} MB of memory"
+    return 0, next((line.strip() for line in message.splitlines() if line.strip()), "no reason given")
+
+
+class Running:
+    """The Pandocs this process runs, so that an interrupted build can end them (`stop`): they
+    run in threads the build would otherwise wait for, and one started after Ctrl-C never got it."""
+
+    def __init__(self):
+        self.lock = threading.RLock()  # re-entered by a signal handler that interrupts `_run`
+        self.processes: set[subprocess.Popen] = set()
+        self.stopped = False
+
+
+RUNNING = Running()
+
+
+def stop(stopped: bool = True) -> None:
+    """End every Pandoc running, and start no other until `stop(False)`: a conversion raises
+    KeyboardInterrupt, the build having been interrupted (so it is, even where the first
+    KeyboardInterrupt was lost: Python drops one raised in a `__del__`)."""
+    with RUNNING.lock:
+        RUNNING.stopped = stopped
+        for process in RUNNING.processes if stopped else ():
+            process.kill()
+
+
+def _run(command: list[str], stdin: bytes, env: dict, timeout: float | None = None) -> tuple[int, bytes, bytes]:
+    """`subprocess.run`, with the process known to `stop` while it runs; past `timeout` seconds it
+    is ended (subprocess.TimeoutExpired)."""
+    with RUNNING.lock:
+        if RUNNING.stopped:
+            raise KeyboardInterrupt("Pandoc was not run: the build was interrupted")
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=env)
+        RUNNING.processes.add(process)
+    with process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except BaseException:  # Ctrl-C in this thread, or the timeout: end it, as subprocess.run does
+            process.kill()
+            raise
+        finally:
+            with RUNNING.lock:
+                RUNNING.processes.discard(process)
+    return process.returncode, stdout, stderr

@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,17 +20,20 @@ from . import apparatus, cache, doctree, report
 from .cache import Cache
 from .assemble import AssembledText, text_markdown
 from .passes import apply_pass
-from .errors import AnthologyError, EditorialError
+from .errors import AnthologyError, EditorialError, ManifestError, SourceError
+from .sanitise import sanitise
 from .inputs import decode_source
+from .limits import MAX_NESTING, LimitExceeded, guard_markdown
 from .manifest import Book, TextEntry, load_book
 from .model import Document
 from .outputs import Staging, write_text
+from .pandoc import PandocError
 from .progress import Progress
 from .render import Finished
 from .render.pages import PrintPages
 from .prose import load_frequencies
 from .sources import read as read_source
-from .workers import READING, InProcess, start_pool
+from .workers import READING, InProcess, start_pool, stopped_on_failure
 
 
 @dataclass
@@ -50,18 +53,77 @@ class BuildResult:
 
 def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
     """Read one text and run its cleaning passes and the house typography over it."""
-    raw = decode_source(entry.file, warnings)
     origin = entry.file.relative_to(book.root).as_posix()
+    raw = decode_source(entry.file, warnings, origin)
     try:
         doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
         for name, config in entry.cleaning.items():
             doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
+    except PandocError as exc:  # a reader's Pandoc run (the Muse reader's) failed on the text
+        raise SourceError(pandoc_problem(exc, book, entry)) from exc
     except EditorialError as exc:
         if entry.editorial_file is None or str(exc).startswith("editorial/"):
             raise
         editorial = entry.editorial_file.relative_to(book.root).as_posix()
         raise EditorialError(f"{editorial} (for {origin}): {exc}") from exc
+    warnings.extend(doc.warnings)
     return typeset(doc, entry.language or book.language)
+
+
+def pandoc_problem(exc: PandocError, book: Book, entry: TextEntry) -> str:
+    """`texts/x:LINE: id: Pandoc could not read the text: why`: the line of the raw source that
+    the line Pandoc names (in the document it was given, made from the source) comes from."""
+    return f"{text_place(book, entry, exc.document, exc.line)}: Pandoc could not read the text: {exc.reason}"
+
+
+def text_place(book: Book, entry: TextEntry, given: str = "", line: int = 0) -> str:
+    """`texts/x:LINE: id`, where LINE is the source's line that line `line` of `given` (a document
+    made from the source: the reader's Muse, the text's Markdown) comes from, found by its words;
+    `texts/x: id` where there is no such line or it cannot be found."""
+    origin = entry.file.relative_to(book.root).as_posix()
+    found = source_line(decode_source(entry.file, [], origin), given, line) if given and line else 0
+    return f"{origin}:{found}: {entry.id}" if found else f"{origin}: {entry.id}"
+
+
+def source_line(raw: str, given: str, line: int) -> int:
+    """The line of `raw` holding line `line` of `given` (the last line with words, at or before
+    it), or its first words; 0 if none is found."""
+    lines = given.split("\n")[:line]
+    text = next((candidate.strip() for candidate in reversed(lines) if candidate.strip()), "")
+    words = text.split()
+    for snippet in dict.fromkeys([text, " ".join(words[:8]), " ".join(words[:4]), " ".join(words[:2])]):
+        at = raw.find(snippet) if snippet else -1
+        if at >= 0:
+            return raw.count("\n", 0, at) + 1
+    return 0
+
+
+@contextmanager
+def working_on(book: Book, entry: TextEntry):
+    """The work on one text: a failure no one foresaw (a bug) leaves it carrying which text it
+    was, for the one line the command line prints; Python's recursion limit, which only a text
+    nested past anthology.limits could reach, is that text's error."""
+    try:
+        yield
+    except AnthologyError:
+        raise
+    except RecursionError:
+        raise SourceError(f"{text_place(book, entry)}: nested too deep for the build to follow (block quotes, "
+                          f"lists, notes or emphasis inside each other); the limit is {MAX_NESTING}") from None
+    except Exception as exc:
+        exc.add_note(f"while working on {entry.file.relative_to(book.root).as_posix()} ({entry.id})")
+        raise
+
+
+def parse_text(book: Book, entry: TextEntry, markdown: str) -> dict:
+    """A text's Markdown parsed by Pandoc, within the limits of anthology.limits (each refusal a
+    SourceError naming the text and, where there is one, its line)."""
+    try:
+        return doctree.from_markdown(guard_markdown(markdown), max_depth=MAX_NESTING)
+    except LimitExceeded as exc:
+        raise SourceError(f"{text_place(book, entry, markdown, exc.line)}: {exc.problem}") from None
+    except PandocError as exc:
+        raise SourceError(pandoc_problem(exc, book, entry)) from exc
 
 
 def typeset(doc: Document, lang: str) -> Document:
@@ -136,7 +198,8 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
 
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready)
         layout_key = cache.layout_key(book, doctree.to_json(book_ast)) if texts_cache else None
-        with ThreadPoolExecutor(max_workers=1) as thread:
+        # A failure or Ctrl-C stops the pool before the thread is waited for: it may be waiting on a layout.
+        with ThreadPoolExecutor(max_workers=1) as thread, stopped_on_failure(pool):
             printing = thread.submit(pdf.finish, book_ast, staging) if pdf else None
 
             def print_pages() -> PrintPages | None:
@@ -145,7 +208,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                     with progress.stage("wait for the PDF"):
                         done = printing.result()
                     return _printed(done, result, progress, texts_cache, layout_key).print_pages
-                pages = texts_cache.load("layout", layout_key) if texts_cache else None
+                pages = texts_cache.load("layout", layout_key, PrintPages) if texts_cache else None
                 if pages is None:
                     result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
                                            "last laid out; build both (python build.py) to add them")
@@ -212,7 +275,9 @@ def _assemble(book: Book, result: BuildResult, prepared: list[PreparedText], rep
     plan = plan_for_preface(book, result.texts, book_ast)
     preface = apparatus.preface_markdown(book, result.texts, report_data, plan=plan)
     write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(item.markdown for item in prepared))
-    book_ast["blocks"][:0] = doctree.from_markdown(preface)["blocks"]
+    preface_blocks = doctree.from_markdown(preface)["blocks"]
+    sanitise(preface_blocks, result.warnings, "templates/preface.md.j2")  # and the introduction it places
+    book_ast["blocks"][:0] = preface_blocks
     facts = apparatus.sum_facts([item.facts for item in prepared])
     facts["reading-plan"] = plan
     return apparatus.finish_book(book, book_ast, result.warnings, facts)
@@ -231,6 +296,10 @@ class PreparedText:
     facts: dict
 
 
+READ_TEXT = (Document, list)
+"""The shape of a text read and cleaned, as the cache keeps it: the document and its warnings."""
+
+
 def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:
     """`read_text` in a worker process: the document and its warnings."""
     warnings: list[str] = []
@@ -240,15 +309,17 @@ def read_text_job(book: Book, entry: TextEntry) -> tuple[Document, list[str]]:
 def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[str]] | None = None) -> PreparedText:
     """A text read (unless `read` gives it, from the cache), parsed by Pandoc and marked up by the
     apparatus's text steps: all the work on one text that does not need the others."""
-    # The word frequencies (the glossary's candidate terms need them) load while Pandoc parses.
-    frequencies = threading.Thread(target=load_frequencies, daemon=True)
-    frequencies.start()
-    document, read_warnings = read if read is not None else read_text_job(book, entry)
-    markdown = text_markdown(book, AssembledText(entry, document))
-    tree = doctree.from_markdown(markdown)
-    frequencies.join()
-    warnings: list[str] = []
-    facts = apparatus.apply_to_text(book, tree, warnings)
+    with working_on(book, entry):
+        # The word frequencies (the glossary's candidate terms need them) load while Pandoc parses.
+        frequencies = threading.Thread(target=load_frequencies, daemon=True)
+        frequencies.start()
+        document, read_warnings = read if read is not None else read_text_job(book, entry)
+        markdown = text_markdown(book, AssembledText(entry, document))
+        tree = parse_text(book, entry, markdown)
+        warnings: list[str] = []
+        sanitise(tree, warnings, entry.file.relative_to(book.root).as_posix())  # before anything else sees it
+        frequencies.join()
+        facts = apparatus.apply_to_text(book, tree, warnings)
     return PreparedText(document, read_warnings, markdown, tree, warnings, facts)
 
 
@@ -262,13 +333,13 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
     not taken from the cache are added to `done`."""
     keys = [(cache.text_key(book, entry), cache.prepared_key(book, entry)) if texts_cache else None
             for entry in book.texts]
-    prepared: list[PreparedText | None] = [texts_cache.load("prepared", key[1]) if texts_cache else None
+    prepared: list[PreparedText | None] = [texts_cache.load("prepared", key[1], PreparedText) if texts_cache else None
                                            for key in keys]
     for item in prepared:
         if item is not None and when_ready:
             when_ready(item.tree)
     to_do = [i for i, item in enumerate(prepared) if item is None]
-    read = {i: texts_cache.load("texts", keys[i][0]) if texts_cache else None for i in to_do}
+    read = {i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do}
     # One text alone (an edit) is prepared in this process: a worker would only add its start.
     here = InProcess() if len(to_do) == 1 else pool
     jobs = {here.submit_ranked((READING, read[i] is not None, -book.texts[i].file.stat().st_size),
@@ -292,5 +363,6 @@ def clean_one(manifest: Path, text_id: str) -> str:
     book = load_book(manifest)
     for entry in book.texts:
         if entry.id == text_id:
-            return read_text(book, entry, []).body
-    raise AnthologyError(f"no text with id {text_id!r}; the manifest has: {', '.join(t.id for t in book.texts)}")
+            with working_on(book, entry):
+                return read_text(book, entry, []).body
+    raise ManifestError([f"no text with id {text_id!r}; the manifest has: {', '.join(t.id for t in book.texts)}"])

@@ -20,6 +20,8 @@ class Progress:
     stream: object = None
     timings: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)
+    current: str | None = None
+    """The stage under way; after a failure, the stage it happened in (for the error line)."""
 
     def __post_init__(self):
         self.stream = self.stream or sys.stdout
@@ -32,11 +34,13 @@ class Progress:
     @contextlib.contextmanager
     def stage(self, name: str):
         start = time.perf_counter()
+        outer, self.current = self.current, name
         if self._console is not None:
             with self._console.status(f"{name}…"):
                 yield
         else:
             yield
+        self.current = outer  # only when the stage ended well: after a failure it names the stage
         elapsed = time.perf_counter() - start
         self.timings[name] = self.timings.get(name, 0.0) + elapsed
         self.memory[name] = peak_memory_mb()

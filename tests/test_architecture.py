@@ -5,7 +5,7 @@ own component or from a component on a lower layer, never from one beside it or 
 inside functions count too: a deferred import is still a dependency. The layers, from the bottom:
 
     base        errors, model, contracts, prose, pandoc, doctree, templating, inputs, outputs,
-                progress, workers, editorial, footnotes, validate
+                progress, workers, editorial, footnotes, validate, project, sanitise, limits
     readers     sources (one reader per format), passes (what the manifest's `cleaning:` names),
                 typography (house style)
     manifest    the validated Book
@@ -27,7 +27,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "anthology"
 LAYERS: list[list[str]] = [
     ["anthology.errors", "anthology.model", "anthology.contracts", "anthology.prose", "anthology.pandoc",
      "anthology.doctree", "anthology.templating", "anthology.inputs", "anthology.outputs", "anthology.progress",
-     "anthology.workers", "anthology.editorial", "anthology.footnotes", "anthology.validate", "anthology"],
+     "anthology.workers", "anthology.editorial", "anthology.footnotes", "anthology.validate", "anthology.project",
+     "anthology.sanitise", "anthology.limits", "anthology"],
     ["anthology.sources", "anthology.passes", "anthology.typography"],
     ["anthology.manifest"],
     ["anthology.cache", "anthology.assemble", "anthology.report"],

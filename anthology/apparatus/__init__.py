@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..doctree import copy_tree, header_id, header_level
 from ..manifest import Book
+from ..sanitise import sanitise
 
 from .anchors import number_paragraphs, prefix_heading_ids
 from .glossary import finish_glossary, link_glossary
@@ -84,7 +85,10 @@ def for_epub(book: Book, ast: dict, warnings: list[str], cache=None, texts: dict
         made = texts or {}
         blocks = [block for ident, section in sections
                   for block in (made[ident] if ident in made else epub_text(book, {**ast, "blocks": section}, warnings)["blocks"])]
-        epub_ast = {**ast, "blocks": blocks + index.result()}
+        index_blocks = index.result()
+        if index_blocks:  # written from the editors' index.yml: held to the same allow-lists as a text
+            sanitise(index_blocks, warnings, book.apparatus_file("index").relative_to(book.root).as_posix())
+        epub_ast = {**ast, "blocks": blocks + index_blocks}
     return epub_ast
 
 

@@ -29,7 +29,12 @@ def slug(text: str) -> str:
 
 
 def prefix_heading_ids(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:
-    seen = set()
+    """Give every heading below a text's title the id `<text-id>-<slug>`, unique in the book: a
+    heading whose id would be another's, or a text's (text `one`'s heading "Two" and the text
+    `one-two`), takes the next free `-2`, `-3`. The book's text ids are known to each text, so
+    the ids are the same whichever texts are marked up together, and the contents link to a
+    text lands on the text."""
+    seen = {text.id for text in book.texts}
     for text_id, blocks in doctree.texts(tree):
         for block in blocks:
             if block["t"] != "Header" or doctree.header_level(block) == 1:

@@ -21,6 +21,7 @@ from html import escape
 from .. import doctree
 from ..doctree import block_inline_lists, child_blocks, link
 from ..errors import ManifestError
+from ..sanitise import sanitise
 from . import data
 from .inlines import TermMatcher, rewrite
 from .templating import environment, markdown_blocks
@@ -48,9 +49,17 @@ class Term:
         return f"gloss-{self.id}"
 
 
+RAW_OUTPUT = re.compile(r"\{=[^}]*\}")
+"""Pandoc's raw output (```` ```{=html} ````, `` `…`{=html} ``): on in the glossary's Markdown for the
+template's own tags, so a definition, which is placed as it is, may not use it for markup of its own."""
+
+
 def load_glossary(path) -> list[Term]:
     entries, lines = data.load_entries(path, FIELDS)
     problems = data.check_references(entries, lines, path.name, ("see_also",))
+    problems += [f"{path.name}:{lines[i]}: entry {i + 1} (id {e['id']!r}): definition: raw output ({{=…}}) is not "
+                 "allowed in a definition; write it in Markdown" for i, e in enumerate(entries)
+                 if RAW_OUTPUT.search(e["definition"])]
     if problems:
         raise ManifestError(problems)
     return [Term(e["id"], e["term"], list(e["variants"]), e["definition"], list(e.get("see_also") or []))
@@ -235,4 +244,7 @@ def finish_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:
     if candidates:
         warnings.append("glossary: frequent terms with no entry (add an entry or a variant if a newcomer needs "
                         "them): " + ", ".join(f"{name} ({n})" for name, n in candidates))
-    tree["blocks"].extend(glossary_blocks(book, terms))
+    blocks = glossary_blocks(book, terms)
+    # The definitions are the editors' Markdown, placed as they are: held to the allow-lists of a text.
+    sanitise(blocks, warnings, book.apparatus_file("glossary").relative_to(book.root).as_posix())
+    tree["blocks"].extend(blocks)

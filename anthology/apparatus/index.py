@@ -184,12 +184,33 @@ def mark_index(book, tree: dict, warnings: list[str], facts: dict | None = None)
 
 
 def check_index(book, tree: dict, warnings: list[str], facts: dict) -> None:
-    """The book step: warn about headings that mark nothing in any text."""
+    """The book step: warn about headings that mark nothing in any text, and about the
+    cross-references the index pages leave out because they would lead to one of them."""
     headings = index_for(book)
     counts = facts.get("index") or Counter()
     for h in headings or ():
         if not h.see and not counts[h.id]:
             warnings.append(f"index: {h.heading!r} (id {h.id}) occurs in no text; check its variants")
+    warnings.extend(dropped_cross_references(headings or [], {ident for ident, n in counts.items() if n}))
+
+
+def shown_headings(headings: list[Heading], marked: set[str]) -> set[str]:
+    """The ids of the headings the index pages show: each with marks in the book (`marked`), and
+    each `see` entry whose target is one of those. The index file is the whole project's, and a
+    book of some of its texts shows only some of its headings."""
+    shown = {h.id for h in headings if not h.see and h.id in marked}
+    return shown | {h.id for h in headings if h.see in shown}
+
+
+def dropped_cross_references(headings: list[Heading], marked: set[str]) -> list[str]:
+    """A warning for each cross-reference the index pages leave out: a `see` entry or a "see also"
+    that would lead to a heading none of the book's texts has (a book of some of the texts)."""
+    shown = shown_headings(headings, marked)
+    by_id = {h.id: h for h in headings}
+    dropped = [(h, by_id[h.see]) for h in headings if h.see and h.id not in shown]
+    dropped += [(h, by_id[other]) for h in headings if h.id in shown for other in h.see_also if other not in shown]
+    return [f"index: the cross-reference from {h.heading!r} (id {h.id}) to {target.heading!r} (id {target.id}) is "
+            "left out: that heading is not in this book's index, as none of its texts has it" for h, target in dropped]
 
 
 # ------------------------------------------------------------------ reading the marks back
@@ -270,15 +291,15 @@ def entries(headings: list[Heading], marks: list[Mark]) -> list[Entry]:
     grouped: dict[tuple[str, int | None], list[Mark]] = defaultdict(list)
     for mark in marks:
         grouped[(mark.heading, mark.sub)].append(mark)
+    shown = shown_headings(headings, {mark.heading for mark in marks})
     out = []
-    for h in headings:
+    for h in (h for h in headings if h.id in shown):
         entry = Entry(h, grouped.get((h.id, None), []),
                       [(sub, grouped.get((h.id, k), [])) for k, (sub, _) in enumerate(h.subs)],
                       by_id.get(h.see) if h.see else None,
-                      [by_id[other] for other in h.see_also])
+                      [by_id[other] for other in h.see_also if other in shown])
         entry.subs = [(sub, found) for sub, found in entry.subs if found]
-        if entry.see or entry.locators or entry.subs:
-            out.append(entry)
+        out.append(entry)
     return sorted(out, key=lambda e: sort_key(e.heading.heading))
 
 

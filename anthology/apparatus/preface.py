@@ -89,6 +89,8 @@ def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None, p
     `anthology.report.report_data(book, texts)`; `plan` the reading plan if the caller has
     measured it, else it is measured on `texts_ast` (the texts as the book has them, if the
     caller has them; else parsed again)."""
+    from ..errors import ProjectFileError
+    from ..project import inside_project, project_name
     from ..templating import environment
     from .reading_plan import plan_for_preface
 
@@ -102,9 +104,10 @@ def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None, p
     def include_raw(name: str) -> str:
         """A file from templates/ placed as it is (not read as a template, so the editor's
         Markdown may use `{#id}` attributes freely)."""
-        path = (templates / name).resolve()
+        path = inside_project(book.root, templates / name)  # a link out of the project is refused
         if not path.is_relative_to(templates.resolve()):
-            raise ValueError(f"{name}: not in templates/")
+            raise ProjectFileError(f"{project_name(book.root, templates / name)}: include_raw() reads only "
+                                   "files in templates/; move the file there")
         return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
     env.globals["include_raw"] = include_raw

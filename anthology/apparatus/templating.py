@@ -29,11 +29,16 @@ def environment(book):
     return env
 
 
+def is_blocks(value) -> bool:
+    """Pandoc's blocks as the cache keeps them: a list of block nodes."""
+    return isinstance(value, list) and all(isinstance(block, dict) and "t" in block for block in value)
+
+
 def markdown_blocks(markdown: str, cache=None) -> list:
     """The blocks Pandoc reads in `markdown`; kept in `cache` (a build's Cache) by the text, since
     a long one (the EPUB index: 0.6 s) is mostly the same from one build to the next."""
     key = hashlib.sha256((TEMPLATE_MARKDOWN + code_version() + markdown).encode("utf-8")).hexdigest()
-    found = cache.load("markdown", key) if cache is not None else None
+    found = cache.load("markdown", key, is_blocks) if cache is not None else None
     if found is None:
         found = json.loads(pandoc.convert(markdown, "json", from_format=TEMPLATE_MARKDOWN))["blocks"]
         if cache is not None:

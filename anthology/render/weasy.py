@@ -2,7 +2,9 @@
 
 WeasyPrint may only read files inside the project (fonts, style sheets, images); anything else,
 including any http(s) URL or a file:// path outside the project, is refused, so a hostile source
-text cannot make the build read the organiser's files or call the network.
+text cannot make the build read the organiser's files or call the network. A file of the project
+itself (`styles/print.css`, a font) that leads outside it through a symbolic link is not merely
+refused, which would print the book unstyled and say nothing: it stops the build (exit 2).
 
 How the book is laid out (part by part, in parallel, and joined) is in render/pdf/edition.py.
 """
@@ -13,6 +15,8 @@ from urllib.parse import unquote, urlparse
 
 import weasyprint
 
+from ..errors import ProjectFileError
+from ..project import inside_project, lexically_inside
 from .weasyprint_patch import keep_footnotes_with_their_calls
 
 TAGGED = True
@@ -27,17 +31,31 @@ class ProjectURLFetcher(weasyprint.URLFetcher):
         super().__init__(allowed_protocols=["file", "data"], **kwargs)
         self.root = Path(root).resolve()
         self.refused: list[str] = []
+        self.escapes: list[ProjectFileError] = []
+        """The project's own files that lead outside it: WeasyPrint only logs what `fetch` raises,
+        so `check` raises the first of them once the layout is done."""
 
     def fetch(self, url, headers=None):
         parsed = urlparse(url)
         if parsed.scheme == "data":
             return super().fetch(url, headers)
         if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
+            path = Path(unquote(parsed.path))
+            if lexically_inside(self.root, path):
+                try:
+                    path = inside_project(self.root, path)
+                except ProjectFileError as exc:
+                    self.escapes.append(exc)
+                    raise
+            if path.resolve().is_relative_to(self.root) and path.is_file():
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise ValueError(f"refused {url!r}: only files inside the project may be used")
+
+    def check(self) -> None:
+        """Raise the first of the project's files that led outside it (see `escapes`)."""
+        if self.escapes:
+            raise self.escapes[0]
 
 
 def render(root: Path, html: str, warnings: list[str] | None = None) -> weasyprint.Document:
@@ -46,6 +64,7 @@ def render(root: Path, html: str, warnings: list[str] | None = None) -> weasypri
     fetcher = ProjectURLFetcher(root)
     document = weasyprint.HTML(string=html, base_url=Path(root).as_uri() + "/", url_fetcher=fetcher)
     rendered = document.render()
+    fetcher.check()
     if warnings is not None:  # a repaired part is laid out again: say each refusal once
         warnings.extend(w for w in dict.fromkeys(f"PDF: {url}" for url in fetcher.refused) if w not in warnings)
     return rendered

@@ -5,7 +5,8 @@ hard-wrapped at 72 columns, ``>text`` quotes, headings numbered ``I.`` here and 
 notes as raw ``<sup>`` HTML, and the traces of a magazine layout (page breaks mid-word, a pull
 quote, a drop cap, an end mark, a byline). The reader splits the file into blocks, repairs them
 with small named rules (logged on the document) and writes the body back as Pandoc Markdown
-with one paragraph per line.
+with one paragraph per line. Notes already in Pandoc's form (``[^x]`` and ``[^x]: text``) are kept,
+each call checked against a definition (`anthology.sources.repair.pandoc_notes`).
 
 Options (the text's ``options:`` in the manifest):
 
@@ -33,11 +34,13 @@ import re
 import yaml
 
 from .repair import pagebreaks, sup_notes
+from .repair.pandoc_notes import check_pandoc_notes
 from .repair.pagebreaks import Block
 from ..contracts import Contract, EditorialKey, Option
 from ..editorial import find_exactly
 from ..errors import EditorialError, SourceError
 from ..footnotes import with_notes
+from ..limits import LimitExceeded, check_yaml
 from ..model import Document
 
 YAML_OPEN = re.compile(r"^---\s*$")
@@ -96,6 +99,7 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
                              f"text; known: {sorted(EDITORIAL_KEYS)}")
     metadata, lines, first_line = split_front_matter(raw, origin)
     doc = Document(body="", metadata=metadata)
+    doc.warnings.extend(check_pandoc_notes(lines, first_line, origin))
     blocks = parse_blocks(lines, first_line, doc)
     blocks = drop_furniture(blocks, editorial, doc, origin)
     body, note_blocks = sup_notes.split_note_list(blocks)
@@ -151,8 +155,12 @@ def split_front_matter(raw: str, origin: str) -> tuple[dict, list[str], int]:
             break
     else:
         raise SourceError(f"{origin}: line {start + 1}: YAML metadata block is never closed by --- or ...")
+    block = "\n".join(lines[start + 1:end])
     try:
-        data = yaml.safe_load("\n".join(lines[start + 1:end])) or {}
+        check_yaml(block)  # before PyYAML's composer recurses into it or an alias expands
+        data = yaml.safe_load(block) or {}
+    except LimitExceeded as exc:
+        raise SourceError(f"{origin}:{start + 1 + exc.line}: YAML metadata block: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise SourceError(f"{origin}: YAML metadata block (lines {start + 1}-{end + 1}) is not valid: "
                           f"{str(exc).splitlines()[0]}") from None

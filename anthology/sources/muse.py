@@ -31,6 +31,7 @@ from .repair import paragraphs
 from ..contracts import Contract, EditorialKey, Option
 from ..editorial import find_exactly
 from ..errors import EditorialError, SourceError
+from ..limits import MAX_NESTING
 from ..model import Document
 from ..prose import count_words, title_case
 
@@ -47,6 +48,14 @@ NOTE_DEFINITION_START = re.compile(r"(?:^|(?<=\s))\[(\d+)\] ")
 BLOCK_TAG = re.compile(r"\s*(</?(?:quote|verse|center|right|example|biblio|play)>)\s*")
 PLAIN_PARAGRAPH = re.compile(r"[^\s<\[;#>|*-]")
 """A paragraph the paragraph rules may split: not a tag, note, comment, list, table or heading."""
+
+LITERAL_TAGS = ("code", "verbatim", "example", "literal", "src", "comment")
+"""Tags whose contents are not markup: a tag inside one is text."""
+MUSE_TAG = re.compile(r"<(/?)(quote|verse|center|right|div|class|biblio|play|em|strong|strike|del|sup|sub|"
+                      + "|".join(LITERAL_TAGS) + r")(?:\s[^<>\n]*)?>")
+MUST_CLOSE = frozenset({"code", "verbatim", "verse", "class"})
+"""Tags Pandoc cannot read past when they are never closed: it stops at the end of the text
+(`<code>`, `<verbatim>`, `<class>`) or, for a `<verse>` on a line of its own, loops, eating memory."""
 
 SINGLE_WORD_DIRECTIVES = frozenset({"lang", "pubdate", "slides", "deleted"})
 """Directives whose value is one word, so a flattened header may end after one without an anchor."""
@@ -91,6 +100,7 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
     flattened = is_flattened(text)
     doc = Document(body="")
     locate = _Locator(text, flattened)
+    check_tags(text, origin, locate)
 
     body_start = _body_start(text, flattened, editorial, origin, doc, locate)
     directives = parse_directives(text[:body_start], flattened)
@@ -140,6 +150,42 @@ class _Locator:
             if words and i >= 0:
                 return self.at(i)
         return ""
+
+
+def check_tags(text: str, origin: str, locate: _Locator) -> None:
+    """Refuse, before Pandoc reads the text, a tag of MUST_CLOSE that is never closed and tags
+    nested deeper than MAX_NESTING (Pandoc's time grows with the square of the depth), naming the
+    line. A closing tag that closes nothing is left to Pandoc, which shows it as text."""
+    still_open: list[tuple[str, int]] = []
+    literal: tuple[str, int] | None = None
+    deepest, past = 0, None
+    for tag in MUSE_TAG.finditer(text):
+        closing, name = tag.group(1) == "/", tag.group(2)
+        if literal is not None:
+            literal = None if closing and name == literal[0] else literal
+        elif not closing and name in LITERAL_TAGS:
+            literal = (name, tag.start())
+        elif not closing:
+            still_open.append((name, tag.start()))
+            deepest = max(deepest, len(still_open))
+            past = past or (still_open[-1] if len(still_open) > MAX_NESTING else None)
+        elif name in (opened for opened, _ in still_open):
+            while still_open.pop()[0] != name:
+                pass
+    unclosed = [item for item in [*still_open, literal] if item is not None and item[0] in MUST_CLOSE]
+    if unclosed:
+        name, at = min(unclosed, key=lambda item: item[1])
+        raise SourceError(f"{_place(origin, locate, at)}: <{name}> is opened here and never closed; close it "
+                          f"with </{name}>")
+    if past is not None:
+        raise SourceError(f"{_place(origin, locate, past[1])}: <{past[0]}> and the tags around it nested {deepest} "
+                          f"deep; the limit is {MAX_NESTING}")
+
+
+def _place(origin: str, locate: _Locator, offset: int) -> str:
+    """`texts/x.muse:LINE`, or `texts/x.muse: char N` in a file that lost its line breaks."""
+    where = locate.at(offset)
+    return f"{origin}: {where}" if locate.flattened else f"{origin}:{where.removeprefix('line ')}"
 
 
 def _body_start(text: str, flattened: bool, editorial: dict, origin: str, doc: Document, locate: _Locator) -> int:

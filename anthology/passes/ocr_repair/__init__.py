@@ -45,7 +45,7 @@ def apply(doc: Document, *, config: dict, project_dir: Path, origin: str) -> Doc
     project_dir = Path(project_dir)
     protected = frozenset()
     if config.get("protected_words"):
-        protected = load_protected_words(project_dir / config["protected_words"])
+        protected = load_protected_words(project_dir / config["protected_words"], name=config["protected_words"])
     corrections: list[Correction] = []
     corrections_origin = origin
     if config.get("corrections"):

@@ -19,11 +19,13 @@ from pathlib import Path
 import yaml
 
 from ...errors import EditorialError
+from ...limits import LimitExceeded, check_yaml
 
 
-def load_protected_words(path: Path) -> frozenset[str]:
+def load_protected_words(path: Path, name: str = "") -> frozenset[str]:
+    """The words of a protected-words file; `name` is how error messages call it (its manifest path)."""
     words = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_utf8(path, name or str(path)).splitlines():
         word = line.split("#", 1)[0].strip()
         if word:
             words.add(word.lower().replace("’", "'"))
@@ -68,11 +70,25 @@ def _whole(text: str) -> re.Pattern:
     return re.compile(start + re.escape(text) + end)
 
 
+def read_utf8(path: Path, name: str) -> str:
+    """An editor's file as text; one in another encoding is an EditorialError naming its line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise EditorialError(f"{name}:{line}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+
+
 def load_corrections(path: Path, name: str = "") -> list[Correction]:
     """The entries of a corrections file; `name` is how error messages call it (its manifest path)."""
     name = name or str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        source = read_utf8(path, name)
+        check_yaml(source)  # before an alias expands, in the messages below too
+        data = yaml.safe_load(source) or {}
+    except LimitExceeded as exc:
+        raise EditorialError(f"{name}:{exc.line}: {exc.problem}") from None
     except (OSError, yaml.YAMLError) as exc:
         raise EditorialError(f"{name}: cannot be read: {exc}") from None
     entries = data.get("corrections", []) if isinstance(data, dict) else data

@@ -63,8 +63,10 @@ class Chapters:
             self.started[key] = self.threads.submit(_chapter, ast_json, key, self.write, self.cache)
         return self.started[key]
 
-    def close(self) -> None:
-        self.threads.shutdown()
+    def close(self, cancel: bool = False) -> None:
+        """Wait for the chapters under way; with `cancel` (the build failed or was interrupted),
+        those not yet begun are not written."""
+        self.threads.shutdown(cancel_futures=cancel)
 
 
 def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
@@ -98,8 +100,13 @@ def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
     return entries
 
 
+def is_chapter_body(value) -> bool:
+    """A chapter as the cache keeps it: its XHTML from its `<body>` on."""
+    return isinstance(value, str) and BODY_OPEN.match(value) is not None
+
+
 def _chapter(ast_json: str, key: str, write: Callable[[str], Entries], cache) -> str:
-    found = cache.load("epub-chapters", key) if cache is not None else None
+    found = cache.load("epub-chapters", key, is_chapter_body) if cache is not None else None
     if found is not None:
         return found
     entries = write(ast_json)

@@ -19,6 +19,7 @@ WIDTH, HEIGHT = 1600, 2560
 PAGE_WIDTH_MM = 160
 DPI = round(WIDTH / (PAGE_WIDTH_MM / 25.4))  # 254: 160 × 256 mm → 1600 × 2560 px
 IMAGE_NAME = "cover.png"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class CoverError(RuntimeError):
@@ -45,22 +46,27 @@ def cover_alt(book: Book) -> str:
     return f"Cover: {book.meta['title']}{subtitle}. Texts by {', '.join(authors(book))}."
 
 
-def render_cover(book: Book) -> bytes:
+def render_cover(book: Book, cache=None) -> bytes:
     """The cover as PNG bytes (1600 × 2560). Raises CoverError if Poppler's pdftoppm is missing.
-    Kept in the build cache under its HTML and fonts: it changes only when the title, the authors,
-    the template or the typeface do."""
+    Kept in `cache` (the build's Cache; None, as with --fresh: none is read or written) under its
+    HTML and fonts: it changes only when the title, the authors, the template or the typeface do."""
     import hashlib
 
-    from ...cache import Cache, digest_files
+    from ...cache import digest_files
 
     html = cover_html(book)
     key = digest_files((book.root / "fonts").glob("*"), hashlib.sha256(html.encode("utf-8"))).hexdigest()
-    cache = Cache(book.root)
-    image = cache.load("cover", key)
+    image = cache.load("cover", key, is_png) if cache is not None else None
     if image is None:
         image = _draw_cover(book, html)
-        cache.store("cover", key, image)
+        if cache is not None:
+            cache.store("cover", key, image)
     return image
+
+
+def is_png(value) -> bool:
+    """A cover as the cache keeps it: the bytes of a PNG image."""
+    return isinstance(value, bytes) and value.startswith(PNG_SIGNATURE)
 
 
 def _draw_cover(book: Book, html: str) -> bytes:
@@ -71,11 +77,12 @@ def _draw_cover(book: Book, html: str) -> bytes:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise CoverError("the EPUB cover needs pdftoppm (Debian package poppler-utils; ./setup.sh installs it)")
-    document = weasyprint.HTML(string=html, base_url=book.root.as_uri() + "/",
-                               url_fetcher=ProjectURLFetcher(book.root))
+    fetcher = ProjectURLFetcher(book.root)
+    document = weasyprint.HTML(string=html, base_url=book.root.as_uri() + "/", url_fetcher=fetcher)
     with tempfile.TemporaryDirectory(prefix="anthology-cover-") as tmp:
         pdf = Path(tmp) / "cover.pdf"
         document.write_pdf(pdf)
+        fetcher.check()  # a font linked from outside the project stops the build
         done = subprocess.run([pdftoppm, "-png", "-r", str(DPI), "-singlefile", "-scale-to-x", str(WIDTH),
                                "-scale-to-y", str(HEIGHT), str(pdf), str(Path(tmp) / "cover")],
                               capture_output=True)

@@ -22,6 +22,7 @@ from ...doctree import to_json
 from ...manifest import Book
 from ...outputs import atomic_path
 from ...progress import Progress
+from ...project import inside_project
 from . import a11y, chapters as epub_chapters
 from ... import pandoc
 from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover
@@ -99,7 +100,7 @@ class PandocEpub:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.chapters.close()
+        self.chapters.close(cancel=bool(exc and exc[0]))
         self.tmp.cleanup()
 
     def pandoc(self, ast_json: str) -> dict[str, bytes]:
@@ -147,7 +148,7 @@ class EpubEdition:
     def finish(self, book_ast: dict, staging, print_pages: Callable[[], PrintPages | None]) -> Finished:
         progress = self.progress or Progress(quiet=True)
         # The cover after the texts: submitted first, it held a worker the texts were waiting for.
-        cover = self.pool.submit(render_cover, self.book)
+        cover = self.pool.submit(render_cover, self.book, self.cache)
         with progress.stage("prepare EPUB"):
             epub_ast = apparatus.for_epub(self.book, book_ast, self.warnings, cache=self.cache, texts=self.texts)
             entries = self.writer.write(epub_ast)
@@ -216,7 +217,7 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
 
     _set_metadata(book, package, page_list=bool(placed), has_index="index" in back_matter)
     entries["EPUB/content.opf"] = package.to_bytes()
-    entries[STYLESHEET] = (book.root / "styles" / "epub.css").read_bytes()
+    entries[STYLESHEET] = inside_project(book.root, "styles/epub.css").read_bytes()
     return entries
 
 

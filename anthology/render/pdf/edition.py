@@ -61,6 +61,10 @@ class PrintEdition:
     """From the first part started to the PDF written."""
 
 
+CACHED_PART = (LaidOutPart, bytes | None)
+"""A laid-out part as the cache keeps it: its facts and its PDF (None for a part only measured)."""
+
+
 class PartCache:
     """Laid-out parts kept between builds, keyed by their task: the part's HTML, its first folio,
     the style sheets, fonts and code. A hit gives back the part's facts and its PDF."""
@@ -81,7 +85,7 @@ class PartCache:
     def load(self, task: PartTask) -> LaidOutPart | None:
         if self.cache is None:
             return None
-        found = self.cache.load("parts", self.key(task))
+        found = self.cache.load("parts", self.key(task), CACHED_PART)
         if found is None:
             return None
         part, pdf = found

@@ -28,14 +28,26 @@ class ProofError(RuntimeError):
     pass
 
 
+MAX_PAGE = 10_000
+"""Far past the end of any book: a larger page number is a slip of the keyboard."""
+
+
 def parse_pages(spec: str) -> list[int]:
-    """Pages as a person writes them on the command line: "1,5,7-9" → [1, 5, 7, 8, 9]."""
+    """Pages as a person writes them on the command line: "1,5,7-9" → [1, 5, 7, 8, 9]. Whether
+    the PDF has them is known only once it is built (`make_proof`)."""
     pages: list[int] = []
     for part in filter(None, (p.strip() for p in spec.split(","))):
         first, _, last = part.partition("-")
         if not first.isdigit() or (last and not last.isdigit()):
             raise ProofError(f"not a page or a range of pages: {part!r} (write e.g. 1,5,7-9)")
-        pages.extend(range(int(first), int(last or first) + 1))
+        start, end = int(first), int(last or first)
+        if start == 0:
+            raise ProofError(f"there is no page 0 (in {part!r}): pages are numbered from 1")
+        if end < start:
+            raise ProofError(f"the range {part!r} runs backwards: write {end}-{start}")
+        if end > MAX_PAGE:
+            raise ProofError(f"page {end} (in {part!r}) is past the end of any book")
+        pages.extend(range(start, end + 1))
     return pages
 
 
@@ -131,7 +143,8 @@ def make_proof(pdf_path: Path, out_dir: Path, pages: list[int] | None = None) ->
     total = len(PdfReader(pdf_path).pages)
     bad = [p for p in chosen if not 1 <= p <= total]
     if bad:
-        raise ProofError(f"no page {', '.join(map(str, bad))} in {pdf_path.name} (it has {total} pages)")
+        shown = ", ".join(map(str, bad[:5])) + (", …" if len(bad) > 5 else "")
+        raise ProofError(f"no page {shown} in {pdf_path.name} (it has {total} pages)")
     images = [(page, render_page(pdf_path, page, out_dir / f"page-{page:03d}.png")) for page in chosen]
     sheet = contact_sheet(images, out_dir / "contact-sheet.png")
     return [path for _, path in images] + [sheet]
