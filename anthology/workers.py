@@ -270,5 +270,8 @@ def start_pool(jobs: int | None = None) -> Executor:
         except (OSError, ImportError, ValueError):  # no shared memory for its queues (some containers)
             shutil.rmtree(scratch, ignore_errors=True)
             jobs = 1
+        except BaseException:  # Ctrl-C
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
     pool.jobs = jobs
     return pool
