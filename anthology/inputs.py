@@ -34,8 +34,12 @@ WIDE_UNICODE = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"
 def decode_source(path: Path, warnings: list[str], origin: str | None = None) -> str:
     """The text of a source file, or SourceError; `origin` is how messages name it (its path in
     the project, `texts/one.muse`; by default its name)."""
-    data = path.read_bytes()
-    name = origin or path.name
+    return decode_bytes(path.read_bytes(), origin or path.name, warnings)
+
+
+def decode_bytes(data: bytes, name: str, warnings: list[str]) -> str:
+    """The text of a source file's bytes, or SourceError naming `name` (its path in the project);
+    for a reader that takes the file's bytes and finds text in them."""
     if not data.strip():
         raise SourceError(f"{name}: the file is empty; put the text in it or remove it from the manifest")
     if len(data) > MAX_SOURCE_BYTES:

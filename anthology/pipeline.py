@@ -32,7 +32,7 @@ from .progress import Progress
 from .render import Finished
 from .render.pages import PrintPages
 from .prose import load_frequencies
-from .sources import read as read_source
+from .sources import read as read_source, reads_bytes
 from .workers import READING, InProcess, start_pool, stopped_on_failure
 
 
@@ -54,7 +54,7 @@ class BuildResult:
 def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
     """Read one text and run its cleaning passes and the house typography over it."""
     origin = entry.file.relative_to(book.root).as_posix()
-    raw = decode_source(entry.file, warnings, origin)
+    raw = entry.file.read_bytes() if reads_bytes(entry.format) else decode_source(entry.file, warnings, origin)
     try:
         doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
         for name, config in entry.cleaning.items():
