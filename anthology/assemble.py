@@ -34,14 +34,14 @@ def demote_unknown(body: str) -> str:
 
 
 def book_markdown(book: Book, texts: list[AssembledText]) -> str:
-    env = environment(book.root / "templates", markdown=True)
+    env = environment(book.design_root / "templates", markdown=True)
     return "\n".join(text_markdown(book, item, env) for item in texts)
 
 
 def text_markdown(book: Book, item: AssembledText, env: Environment | None = None) -> str:
     """One text's part of the book: its opener, its body (note labels prefixed with its id) and
     its discussion questions. A text's Markdown stands alone, so texts can be parsed separately."""
-    env = env or environment(book.root / "templates", markdown=True)
+    env = env or environment(book.design_root / "templates", markdown=True)
     entry, doc = item.entry, item.document
     lang = entry.language or book.language
     parts = [env.get_template("opener.md.j2").render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta)]

@@ -35,7 +35,7 @@ def digest_files(paths, h=None) -> "hashlib._Hash":
 
 @functools.cache
 def code_version() -> str:
-    files = [p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".lua", ".json")]
+    files = [p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".lua", ".json", ".yml")]  # .yml: the built-in source profiles
     return digest_files(files).hexdigest()
 
 
@@ -49,20 +49,25 @@ def text_key(book, entry) -> str:
 
 
 def prepared_key(book, entry) -> str:
-    root = Path(book.root)
-    files = [book.manifest_path, *(p for p in (root / "templates").rglob("*") if p.is_file())]
+    files = [book.manifest_path, *(p for p in (book.design_root / "templates").rglob("*") if p.is_file())]
     files += [path for kind in ("glossary", "index") if (path := book.apparatus_file(kind))]
     h = digest_files(set(files))
     h.update(text_key(book, entry).encode())
     return h.hexdigest()
 
 
+def design_files(book, folders: tuple[str, ...] = ("templates", "styles", "fonts")) -> list[Path]:
+    """Every file of the book's design folders (the project's own, or the tool's: Book.design_root)."""
+    return [p for folder in folders for p in (Path(book.design_root) / folder).rglob("*") if p.is_file()]
+
+
 def book_key(book) -> str:
     """Everything a full build reads: manifest, texts, editorial files, data, templates, styles, fonts, code."""
     root = book.root
     files = [book.manifest_path, *root.glob("*.yml")]
-    for folder in ("texts", "editorial", "templates", "styles", "fonts"):
+    for folder in ("texts", "editorial", "profiles"):
         files += [p for p in (root / folder).rglob("*") if p.is_file()]
+    files += design_files(book)
     h = digest_files(set(files))
     h.update(code_version().encode())
     return h.hexdigest()
@@ -170,9 +175,7 @@ def remember_outputs(book, only, out: Path, outputs: dict, pages, warnings) -> N
 def layout_key(book, book_ast_json: str) -> str:
     """What the print layout depends on: the book's AST, the print templates, styles, fonts and code.
     An EPUB-only build reuses the page starts of the last layout made from the same inputs."""
-    root = Path(book.root)
-    files = [p for folder in ("templates", "styles", "fonts") for p in (root / folder).rglob("*") if p.is_file()]
-    h = digest_files(files)
+    h = digest_files(design_files(book))
     h.update(book_ast_json.encode("utf-8"))
     h.update(repr(sorted(book.meta.items())).encode("utf-8"))
     h.update(code_version().encode())

@@ -72,6 +72,19 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     clean = sub.add_parser("clean", help="print one text's cleaned Markdown and stop")
     clean.add_argument("text_id", help="the text's id in the manifest")
+    add = sub.add_parser("add", help="add a text: copy FILE into texts/ and append its entry to the manifest",
+                         description="Add a text to the book: tell its format, read the metadata it carries, "
+                                     "copy it into texts/ if it is not in the project, and append its entry to "
+                                     "the manifest's texts: (its comments and layout kept), leaving out what the "
+                                     "file says itself. Nothing is changed if it cannot be added.")
+    add.add_argument("file", type=Path, help="the text's file (.muse, .md, .html, .docx, .odt, .epub, .rst, .org, "
+                                             ".tex, or .txt: a web save or an OCR dump, told by its shape)")
+    add.add_argument("--id", dest="text_id", metavar="ID", help="the text's id (default: made from its title or file name)")
+    add.add_argument("--format", dest="text_format", metavar="FMT", help="the reader to use, whatever the file's extension says")
+    add.add_argument("--manifest", dest="add_manifest", type=Path, metavar="MANIFEST",
+                     help="the manifest to add it to (default: anthology.yml)")
+    for key in ("title", "author", "date"):
+        add.add_argument(f"--{key}", help=f"the text's {key}, where the file does not give it (written into the entry)")
     return p
 
 
@@ -150,6 +163,13 @@ def _main(argv: list[str] | None = None) -> int:
         if args.command == "clean":
             from .pipeline import clean_one
             sys.stdout.write(clean_one(args.manifest, args.text_id))
+            return 0
+        if args.command == "add":
+            from .adding import add_text, review
+            added = add_text(args.add_manifest or args.manifest, args.file, text_id=args.text_id,
+                             fmt=args.text_format, given={"title": args.title, "author": args.author, "date": args.date})
+            for line in review(added):
+                say(line)
             return 0
         from .pipeline import build
         result = build(args.manifest, only=args.only, progress=progress, use_cache=not args.fresh, jobs=args.jobs)

@@ -9,12 +9,19 @@ declared `file=True` (and only those) as project files, and the cache hashes exa
 `docs/manifest.md`'s tables are generated from the same declarations (`markdown_table`).
 
 Types are named in words, as the docs give them: ``string``, ``integer``, ``boolean``,
-``list of strings``, ``mapping``, ``list of mappings``.
+``list of strings``, ``mapping``, ``list of mappings``, ``regular expression``, ``list of regular
+expressions``.
+
+A declaration marked `profile=True` may also be given by a **source profile**
+(`anthology/profiles.py`): what one site's pages share (its navigation wording, its date format,
+its masthead), kept in one data file that each text from that site names. Those declarations,
+gathered from every reader (`profile_fields`), are the profile contract.
 """
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
@@ -25,9 +32,24 @@ TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "list of strings": (lambda v: isinstance(v, list), "a list of strings"),
     "mapping": (lambda v: isinstance(v, dict), "a mapping"),
     "list of mappings": (lambda v: isinstance(v, list), "a list of mappings"),
+    "regular expression": (lambda v: _compiles(v), "a regular expression (Python's `re` syntax)"),
+    "list of regular expressions": (lambda v: isinstance(v, list), "a list of regular expressions"),
 }
 """Each type's test and how a message names it (a list's items are checked one by one)."""
-ITEM_TYPE = {"list of strings": "string", "list of mappings": "mapping"}
+ITEM_TYPE = {"list of strings": "string", "list of mappings": "mapping",
+             "list of regular expressions": "regular expression"}
+
+
+def _compiles(value) -> bool:
+    """Whether `value` is a string Python's `re` compiles (checked when the file is loaded, so
+    that a broken pattern is named with its file and line, not found while a text is read)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -43,6 +65,8 @@ class Option:
     choices: tuple = ()
     shown_default: str = ""
     """How the docs give a default the reader works out itself (`measured`); empty: `default`."""
+    profile: bool = False
+    """A source profile may give it (see the module docstring); the text's own value wins."""
 
     def __post_init__(self):
         assert self.type in TYPES, f"option {self.name}: unknown type {self.type!r}"
@@ -62,6 +86,9 @@ class EditorialKey:
     """For a mapping with any keys: the type of every value (empty: not checked)."""
     required: bool = False
     """Inside a mapping: the mapping must have this key."""
+    profile: bool = False
+    """A source profile may give it (a top-level key only; see the module docstring); the text's
+    editorial file wins, key by key inside a mapping."""
 
     def __post_init__(self):
         assert self.type in TYPES, f"editorial key {self.name}: unknown type {self.type!r}"
@@ -188,6 +215,26 @@ def files(values: object, fields: Iterable[Option | EditorialKey], keys: tuple =
                 yield from files(item, nested, keys + (declared.name, i))
 
 
+def profile_fields(contracts: dict[str, Contract]) -> dict[str, tuple[Option | EditorialKey, tuple[str, ...]]]:
+    """The profile contract: each key a source profile may give (the declarations marked
+    `profile=True` in the readers' `contracts`, by format), with the formats that read it. Two
+    readers may read the same key only if they declare it alike (a profile serves every format
+    its site's texts come in, so a key means one thing)."""
+    found: dict[str, tuple[Option | EditorialKey, tuple[str, ...]]] = {}
+    for fmt, contract in contracts.items():
+        for declared in (*contract.options, *contract.editorial):
+            if not declared.profile:
+                continue
+            if declared.name in found:
+                first, formats = found[declared.name]
+                assert (first.type, type(first)) == (declared.type, type(declared)), (
+                    f"profile key {declared.name}: declared differently by the {formats[0]} and {fmt} readers")
+                found[declared.name] = (first, formats + (fmt,))
+            else:
+                found[declared.name] = (declared, (fmt,))
+    return found
+
+
 # --- the docs' tables -------------------------------------------------------------------------
 
 def _cell(text: str) -> str:
@@ -241,3 +288,14 @@ def _flattened(keys: Iterable[EditorialKey], prefix: str = "") -> Iterator[tuple
         name = f"{prefix}{key.name}"
         yield name, key
         yield from _flattened(key.keys, f"{name}[]." if key.type == "list of mappings" else f"{name}.")
+
+
+def profile_table(fields: dict[str, tuple[Option | EditorialKey, tuple[str, ...]]]) -> str:
+    """The profile contract as a Markdown table (a mapping's keys as `masthead.date_format`)."""
+    rows = ["| profile key | type | read by | meaning |", "|---|---|---|---|"]
+    for name, (declared, formats) in fields.items():
+        readers = ", ".join(f"`{fmt}`" for fmt in formats)
+        nested = _flattened(getattr(declared, "keys", ()), f"{name}[]." if declared.type == "list of mappings" else f"{name}.")
+        for shown, key in [(name, declared), *nested]:
+            rows.append(f"| `{shown}` | {_cell(_type_shown(key))} | {readers} | {_cell(key.meaning)} |")
+    return "\n".join(rows)

@@ -11,16 +11,21 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .contracts import files as contract_files, suggestion, validate
-from .errors import ManifestError
+from . import profiles as source_profiles
+from .contracts import files as contract_files, profile_fields, suggestion, validate
+from .errors import ManifestError, ProjectFileError
 from .limits import LimitExceeded, check_yaml
 from .project import inside_project
 from .passes import PASSES
 from .passes import contract as pass_contract
 from .sources import FORMATS
+from .sources.metadata import differs_from, file_metadata
+from .errors import SourceError
 from .sources import contract as reader_contract
 
 SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
+TOOL_ROOT = Path(__file__).resolve().parent.parent
+"""The folder the tool lives in: its `templates/`, `styles/` and `fonts/` are the default design."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,12 @@ class TextEntry:
     cleaning: dict = field(default_factory=dict)
     """Cleaning passes after reading, by name, each with its config (e.g. ``ocr_repair: {...}``)."""
     files: tuple[Path, ...] = ()
-    """The files besides `file` that reading and cleaning this text read: the editorial file and every
-    value its reader's and passes' contracts declare a file (the cache hashes exactly these)."""
+    """The files besides `file` that reading and cleaning this text read: the editorial file, its
+    source profile's file and every value its reader's and passes' contracts declare a file (the
+    cache hashes exactly these)."""
+    profile: str = ""
+    """The source profile it names (`anthology.profiles`); its values are already merged under
+    `options` and `editorial`."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,14 @@ class Book:
     meetings: tuple[Meeting, ...] = ()
     """The reading plan, in order (empty: the book has none)."""
     meetings_line: int = 0
+
+    @property
+    def design_root(self) -> Path:
+        """The folder whose `templates/`, `styles/` and `fonts/` make the book's design: the
+        project's own where it has a `templates/` folder, else the tool's (the folder of the
+        `anthology` package), so that a second anthology needs only its manifest and its texts.
+        The editor's own prose (`include_raw` in the preface) is read from the project alone."""
+        return self.root if (self.root / "templates").is_dir() else TOOL_ROOT
 
     @property
     def paragraph_numbers(self) -> bool:
@@ -214,6 +231,7 @@ def load_book(manifest_path: Path) -> Book:
             problems.append(f"{name}:{_line_for(lines, ('texts', i, 'id'))}: texts[{i}].id: duplicate id "
                             f"{raw['id']!r} (first used by texts[{seen[raw['id']]}]); ids must be unique")
         seen.setdefault(raw["id"], i)
+        raw = with_file_metadata(raw, i, root, name, lines, data["book"]["language"], problems)
         texts.append(_text_entry(raw, i, root, name, lines, problems))
     for section in ("glossary", "index"):
         if (data.get(section) or {}).get("file"):
@@ -226,6 +244,48 @@ def load_book(manifest_path: Path) -> Book:
     return Book(root=root, manifest_path=manifest_path, meta=meta, texts=texts,
                 glossary=data.get("glossary") or {}, index=data.get("index") or {},
                 meetings=meetings, meetings_line=_line_for(lines, ("meetings",)) if meetings else 0)
+
+
+FROM_FILE = ("title", "author", "date", "language")
+"""The fields a text's entry may leave out when its file says them (anthology.sources.metadata)."""
+REQUIRED_FROM_FILE = ("title", "author", "date")
+"""Of those, the ones the text must have: from the entry, else from the file."""
+
+
+def with_file_metadata(raw: dict, i: int, root: Path, name: str, lines: dict, book_language: str,
+                       problems: list[str]) -> dict:
+    """Text `i`'s entry with the title, author, date and language it leaves out taken from its
+    file, as `build.py add` read them (the same function); each required field neither gives is a
+    problem, `anthology.yml:LINE: texts[5].title: missing, and texts/x.md does not give one`. A
+    language is taken only when it names another language than the book's (a file in `en` does
+    not change a book in `en-GB`). The file is read only for an entry that leaves a field out."""
+    missing = [key for key in FROM_FILE if key not in raw]
+    if not missing:
+        return raw
+    filled, where = dict(raw), f"{name}:{_line_for(lines, ('texts', i))}: texts[{i}]"
+    path = Path(raw["file"])
+    resolved = (root / path).resolve()
+    found, unreadable = {}, ""
+    usable = not path.is_absolute() and resolved.is_relative_to(root) and resolved.is_file()
+    if usable:  # otherwise _text_entry names the problem with the file itself
+        try:
+            found = file_metadata(resolved, raw["format"], raw["file"])
+        except SourceError as exc:
+            unreadable = str(exc)
+    for key in missing:
+        value = found.get(key, "")
+        if key not in REQUIRED_FROM_FILE:
+            if value and differs_from(value, book_language):
+                filled[key] = value
+        elif value:
+            filled[key] = value
+        else:
+            filled[key] = ""
+            if usable:
+                problems.append(f"{where}.{key}: missing, and " + (
+                    f"{raw['file']} cannot be read for it: {unreadable}" if unreadable
+                    else f"{raw['file']} does not give one"))
+    return filled
 
 
 def _schema_problems(data: dict, lines: dict, name: str) -> list[str]:
@@ -257,15 +317,66 @@ def _text_entry(raw: dict, i: int, root: Path, name: str, lines: dict, problems:
         if editorial_file:
             editorial, files = _load_editorial(editorial_file, root, raw["format"], here("editorial"), problems)
     files += _check_contracts(raw, i, root, name, lines, problems)
+    options, editorial, profile_files = _with_profile(raw, root, here("profile"), editorial, problems)
+    files += profile_files
     return TextEntry(
         id=raw["id"], file=text_file or root, format=raw["format"], title=raw["title"],
         author=raw["author"], date=str(raw["date"]), subtitle=raw.get("subtitle", ""),
         short_title=raw.get("short_title", ""), source_name=raw.get("source_name", ""),
         language=raw.get("language", ""), published=raw.get("published", ""),
-        source_url=raw.get("source_url", ""), options=raw.get("options") or {},
+        source_url=raw.get("source_url", ""), options=options, profile=raw.get("profile", ""),
         editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
         questions=list(raw.get("questions") or []), files=tuple(files),
     )
+
+
+def _with_profile(raw: dict, root: Path, where: str, editorial: dict, problems: list[str]) -> tuple[dict, dict, list[Path]]:
+    """A text's options and editorial entries with its source profile's values merged under them
+    (the text's own win), and the profile's file (for the cache); as given if it names none."""
+    options = raw.get("options") or {}
+    if not raw.get("profile"):
+        return options, editorial, []
+    loaded = _load_profile(raw["profile"], root, where, problems)
+    if loaded is None:
+        return options, editorial, []
+    profile, path = loaded
+    profile_options, profile_editorial = source_profiles.for_reader(profile, reader_contract(raw["format"]))
+    return (source_profiles.merged(profile_options, options), source_profiles.merged(profile_editorial, editorial),
+            [path])
+
+
+def _load_profile(name: str, root: Path, where: str, problems: list[str]) -> tuple[dict, Path] | None:
+    """Source profile `name` (`anthology.profiles.find`), checked against the profile contract,
+    each problem named `profiles/x.yml:LINE: key: …`; None, with the problem, if it cannot be used."""
+    try:
+        path, shown = source_profiles.find(root, name)
+    except ProjectFileError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+    if path is None:
+        problems.append(f"{where}: no source profile {name!r} (looked for {source_profiles.PROJECT_FOLDER}/{name}"
+                        f"{source_profiles.SUFFIX} and the built-in profiles); "
+                        f"{suggestion(name, source_profiles.names(root))}")
+        return None
+    try:
+        data, node = load_yaml_document(path, shown)
+    except ManifestError as exc:
+        problems += [f"{problem} ({where})" for problem in exc.problems]
+        return None
+    except OSError as exc:
+        problems.append(f"{where}: the source profile {shown} cannot be read ({exc.strerror or exc})")
+        return None
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        problems.append(f"{shown}:1: a source profile must be a mapping of profile keys ({where})")
+        return None
+    lines = _line_map(node) if node is not None else {}
+    fields = [declared for declared, _ in profile_fields({fmt: reader_contract(fmt) for fmt in FORMATS}).values()]
+    found = validate(data, fields, noun="profile key", locate=lambda keys: f"{shown}:{_line_for(lines, keys)}")
+    if found:
+        problems += [problem for problem in found if problem not in problems]  # once, however many texts name it
+        return None
+    return data, path
 
 
 def _meetings(raw: list, lines: dict, name: str, text_ids: list[str], problems: list[str]) -> tuple[Meeting, ...]:

@@ -23,8 +23,11 @@ from functools import cache
 from pathlib import Path
 
 
-MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-smart"
-"""The typography pass has already set every quote and dash; `smart` would second-guess it."""
+MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-native_divs-native_spans-smart"
+"""The typography pass has already set every quote and dash; `smart` would second-guess it.
+`native_divs` and `native_spans` are off with raw HTML: a `<div>` or `<span>` left in a source (an
+OCR'd page, a pasted web page) is its words, never structure (the build's own Markdown makes divs
+and spans with `:::` and `[…]{…}`)."""
 
 
 FILTERS = Path(__file__).with_name("filters")
@@ -59,7 +62,7 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def convert(text: str, to: str, *, args: list[str] | None = None, outputfile: Path | None = None,
+def convert(text: str | bytes, to: str, *, args: list[str] | None = None, outputfile: Path | None = None,
             filters: list[Path] | None = None, source_date_epoch: str | None = None,
             from_format: str = MARKDOWN) -> str:
     command = [pandoc_path(), "--sandbox", f"--from={from_format}", f"--to={to}", *(args or [])]
@@ -74,7 +77,9 @@ def convert(text: str, to: str, *, args: list[str] | None = None, outputfile: Pa
     if source_date_epoch:
         env["SOURCE_DATE_EPOCH"] = source_date_epoch
     try:
-        returncode, stdout, stderr = _run(command, text.encode("utf-8"), env, READ_SECONDS if reading else None)
+        # a DOCX, an ODT or an EPUB is given as its bytes: Pandoc reads those from stdin too
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        returncode, stdout, stderr = _run(command, data, env, READ_SECONDS if reading else None)
     except subprocess.TimeoutExpired:
         raise PandocError(f"Pandoc failed ({to}): still reading after {READ_SECONDS} s", text,
                           reason=f"it was still reading after {READ_SECONDS} s") from None

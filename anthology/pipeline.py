@@ -8,6 +8,7 @@ other texts are still being read (render/pdf/edition.py); and this process write
 whose Pandoc run is a process of its own, while the rest of the print edition is laid out."""
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 import time
@@ -25,7 +26,7 @@ from .sanitise import sanitise
 from .inputs import decode_source
 from .limits import MAX_NESTING, LimitExceeded, guard_markdown
 from .manifest import Book, TextEntry, load_book
-from .model import Document
+from .model import Change, Document
 from .outputs import Staging, write_text
 from .pandoc import PandocError
 from .progress import Progress
@@ -54,9 +55,11 @@ class BuildResult:
 def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
     """Read one text and run its cleaning passes and the house typography over it."""
     origin = entry.file.relative_to(book.root).as_posix()
-    raw = entry.file.read_bytes() if reads_bytes(entry.format) else decode_source(entry.file, warnings, origin)
+    repairs: list[Change] = []  # made to the characters before the reader reads them (mojibake)
+    raw = entry.file.read_bytes() if reads_bytes(entry.format) else decode_source(entry.file, warnings, origin, repairs)
     try:
         doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
+        doc.changes[:0] = repairs
         for name, config in entry.cleaning.items():
             doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
     except PandocError as exc:  # a reader's Pandoc run (the Muse reader's) failed on the text
@@ -81,20 +84,48 @@ def text_place(book: Book, entry: TextEntry, given: str = "", line: int = 0) -> 
     made from the source: the reader's Muse, the text's Markdown) comes from, found by its words;
     `texts/x: id` where there is no such line or it cannot be found."""
     origin = entry.file.relative_to(book.root).as_posix()
-    found = source_line(decode_source(entry.file, [], origin), given, line) if given and line else 0
+    found = 0
+    if given and line:
+        try:
+            found = source_line(decode_source(entry.file, [], origin), given, line)
+        except SourceError:  # a source that is no text (a reader of bytes: DOCX, EPUB) has no lines
+            pass
     return f"{origin}:{found}: {entry.id}" if found else f"{origin}: {entry.id}"
+
+
+WORD = re.compile(r"\w+")
 
 
 def source_line(raw: str, given: str, line: int) -> int:
     """The line of `raw` holding line `line` of `given` (the last line with words, at or before
-    it), or its first words; 0 if none is found."""
-    lines = given.split("\n")[:line]
-    text = next((candidate.strip() for candidate in reversed(lines) if candidate.strip()), "")
-    words = text.split()
-    for snippet in dict.fromkeys([text, " ".join(words[:8]), " ".join(words[:4]), " ".join(words[:2])]):
-        at = raw.find(snippet) if snippet else -1
-        if at >= 0:
-            return raw.count("\n", 0, at) + 1
+    it), found by its words, or its first eight, four or two; where they occur more than once,
+    the occurrence nearest the same share of the way through `raw`; 0 if none is found.
+
+    Words, not characters, because `given` was made from `raw`: the typography curled its
+    quotes, a reader escaped or marked up what was there, so the characters around the words
+    differ where the words do not."""
+    lines = given.split("\n")
+    words = next((WORD.findall(text) for text in reversed(lines[:line]) if WORD.search(text)), [])
+    if not words:
+        return 0
+    raw_words: list[str] = []
+    raw_lines: list[int] = []
+    for number, text in enumerate(raw.split("\n"), start=1):
+        for word in WORD.findall(text):
+            raw_words.append(word)
+            raw_lines.append(number)
+    # a word the raw text does not hold at all is the reader's own markup (`<verbatim>`), not the source's
+    vocabulary = set(raw_words)
+    words = [word for word in words if word in vocabulary]
+    if not words:
+        return 0
+    estimate = line / max(len(lines), 1) * (raw.count("\n") + 1)
+    for size in dict.fromkeys(n for n in (len(words), 8, 4, 2) if n <= len(words)):
+        wanted = words[:size]
+        hits = [raw_lines[at] for at in range(len(raw_words) - size + 1)
+                if raw_words[at] == wanted[0] and raw_words[at:at + size] == wanted]
+        if hits:
+            return min(hits, key=lambda hit: abs(hit - estimate))
     return 0
 
 
@@ -311,6 +342,11 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
     apparatus's text steps: all the work on one text that does not need the others."""
     with working_on(book, entry):
         # The word frequencies (the glossary's candidate terms need them) load while Pandoc parses.
+        # wordfreq imports ftfy, as the reading does (mojibake): ftfy's modules import each other,
+        # and two threads importing them at once can leave one with a half-made module, so this
+        # thread imports it first.
+        import ftfy  # noqa: F401
+
         frequencies = threading.Thread(target=load_frequencies, daemon=True)
         frequencies.start()
         document, read_warnings = read if read is not None else read_text_job(book, entry)

@@ -7,16 +7,16 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from . import passes, sources, typography
+from . import inputs, passes, sources, typography
 from .outputs import write_text
 from .prose import count_words
 from .templating import environment
 
 
 def rule_reasons() -> dict[str, str]:
-    """The one-line reason of every rule that logs changes, by id: the readers', the cleaning
-    passes' and the house typography's."""
-    return {**sources.reasons(), **passes.reasons(), **typography.reasons()}
+    """The one-line reason of every rule that logs changes, by id: the decoding's (mojibake), the
+    readers', the cleaning passes' and the house typography's."""
+    return {**inputs.REASONS, **sources.reasons(), **passes.reasons(), **typography.reasons()}
 
 
 def report_data(book, texts) -> dict:
@@ -46,6 +46,6 @@ def report_data(book, texts) -> dict:
 def write_reports(book, texts, staging) -> dict:
     data = report_data(book, texts)
     write_text(staging.path("cleaning-report.json"), json.dumps(data, ensure_ascii=False, indent=1))
-    env = environment(book.root / "templates")
+    env = environment(book.design_root / "templates")
     write_text(staging.path("cleaning-report.html"), env.get_template("cleaning-report.html.j2").render(book=book.meta, data=data))
     return data

@@ -4,8 +4,8 @@ the contracts the readers and passes declare (`CONTRACT` in `anthology/sources/<
 `anthology/passes/<name>/`), so that the docs say what the code checks.
 
 Only the text between `<!-- contract: NAME … -->` and `<!-- /contract: NAME -->` is written (NAME
-is a format, or `cleaning` for the passes); the prose around it is the editor's. Every format and
-the passes must have their block. tests/test_contracts.py fails when the file differs from what
+is a format, `cleaning` for the passes, or `profile` for the source profiles' keys); the prose
+around it is the editor's. Every format, the passes and the profiles must have their block. tests/test_contracts.py fails when the file differs from what
 this script writes.
 
     python scripts/manifest_docs.py           # rewrite docs/manifest.md
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "manifest.md"
 sys.path.insert(0, str(ROOT))
 
-from anthology.contracts import markdown_table  # noqa: E402
+from anthology.contracts import markdown_table, profile_fields, profile_table  # noqa: E402
 from anthology.passes import PASSES  # noqa: E402
 from anthology.passes import contract as pass_contract  # noqa: E402
 from anthology.sources import FORMATS  # noqa: E402
@@ -45,7 +45,9 @@ def section(name: str) -> str:
                          "the project folder):")
             parts.append(markdown_table(pass_contract(pass_name), option_word="setting"))
         return "\n\n".join(parts)
-    raise KeyError(f"docs/manifest.md: no contract named {name!r} (formats: {', '.join(FORMATS)}; or cleaning)")
+    if name == "profile":
+        return profile_table(profile_fields({fmt: reader_contract(fmt) for fmt in FORMATS}))
+    raise KeyError(f"docs/manifest.md: no contract named {name!r} (formats: {', '.join(FORMATS)}; cleaning; or profile)")
 
 
 def generate(text: str) -> str:
@@ -57,7 +59,7 @@ def generate(text: str) -> str:
         return f"{match['open']}{section(match['name'])}\n{match['close']}"
 
     out = BLOCK.sub(fill, text)
-    missing = [name for name in (*FORMATS, "cleaning") if name not in found]
+    missing = [name for name in (*FORMATS, "cleaning", "profile") if name not in found]
     if missing:
         raise ValueError(f"docs/manifest.md has no block for {', '.join(missing)}: add "
                          f"`<!-- contract: NAME -->` … `<!-- /contract: NAME -->` where its tables belong")

@@ -15,6 +15,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PROJECT_PARTS = ["anthology.yml", "texts", "editorial", "templates", "styles", "fonts"]
 
+ONE_TEXT_BOOK = """\
+book:
+  title: T
+  editor: E
+  language: en-GB
+  date: "2026-01-01"
+  identifier: urn:uuid:00000000-0000-0000-0000-000000000000
+  rights: R
+texts:
+  - id: one
+    file: texts/one.txt
+    format: {fmt}
+    title: One
+    author: A
+    date: "1999"
+"""
+"""The smallest manifest: one text, `texts/one.txt`, in the format `{fmt}` (str.format)."""
+
 
 def copy_project(dest: Path) -> Path:
     for part in PROJECT_PARTS:

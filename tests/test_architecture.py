@@ -5,7 +5,8 @@ own component or from a component on a lower layer, never from one beside it or 
 inside functions count too: a deferred import is still a dependency. The layers, from the bottom:
 
     base        errors, model, contracts, prose, pandoc, doctree, templating, inputs, outputs,
-                progress, workers, editorial, footnotes, validate, project, sanitise, limits
+                progress, workers, editorial, footnotes, validate, project, sanitise, limits,
+                profiles
     readers     sources (one reader per format), passes (what the manifest's `cleaning:` names),
                 typography (house style)
     manifest    the validated Book
@@ -13,7 +14,7 @@ inside functions count too: a deferred import is still a dependency. The layers,
     apparatus   notes, anchors, glossary, index, preface, reading plan
     render      what both editions share (render.pages, render.weasy, …)
     editions    render.epub, render.pdf
-    pipeline    the build, stage by stage
+    pipeline    the build, stage by stage; adding a text to the project and the manifest
     cli         build.py's commands
 """
 from __future__ import annotations
@@ -28,14 +29,14 @@ LAYERS: list[list[str]] = [
     ["anthology.errors", "anthology.model", "anthology.contracts", "anthology.prose", "anthology.pandoc",
      "anthology.doctree", "anthology.templating", "anthology.inputs", "anthology.outputs", "anthology.progress",
      "anthology.workers", "anthology.editorial", "anthology.footnotes", "anthology.validate", "anthology.project",
-     "anthology.sanitise", "anthology.limits", "anthology"],
+     "anthology.sanitise", "anthology.limits", "anthology.profiles", "anthology"],
     ["anthology.sources", "anthology.passes", "anthology.typography"],
     ["anthology.manifest"],
     ["anthology.cache", "anthology.assemble", "anthology.report"],
     ["anthology.apparatus"],
     ["anthology.render"],
     ["anthology.render.epub", "anthology.render.pdf"],
-    ["anthology.editions", "anthology.pipeline"],
+    ["anthology.editions", "anthology.pipeline", "anthology.adding"],
     ["anthology.cli"],
 ]
 BASE = LAYERS[0]

@@ -106,7 +106,7 @@ CASES = {
     "no texts section": (manifest_case(lambda d: d.pop("texts")), "'texts' is a required property"),
     "empty texts list": (manifest_case(lambda d: d.__setitem__("texts", [])), "texts"),
     "unknown text field": (set_text("autor", "A"), "texts[0].autor: unknown field"),
-    "missing title": (drop_text("title"), "'title' is a required property"),
+    "missing date": (drop_text("date"), "texts[0].date: missing, and texts/one.muse does not give one"),
     "missing file field": (drop_text("file"), "'file' is a required property"),
     "title of the wrong type": (set_text("title", ["One"]), "texts[0].title"),
     "unknown format": (set_text("format", "docx"), "is not one of"),

@@ -268,7 +268,7 @@ def test_a_tree_built_here_is_read_by_pandoc():
 
 def _raw_accesses(tree: ast.AST) -> list[tuple[int, str]]:
     """Where a module reads or builds Pandoc's JSON by hand: `x["c"]`, `x.get("c")`, or a dict
-    literal with both "t" and "c" keys (a node made without the constructors)."""
+    literal with the keys "t" and "c" and no other (a node made without the constructors)."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "c":
@@ -278,7 +278,7 @@ def _raw_accesses(tree: ast.AST) -> list[tuple[int, str]]:
             found.append((node.lineno, '.get("c")'))
         elif isinstance(node, ast.Dict):
             keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
-            if {"t", "c"} <= keys:
+            if {"t", "c"} <= keys <= {"t", "c"}:  # a node has these keys and no other (not a table of letters)
                 found.append((node.lineno, '{"t": …, "c": …}'))
     return found
 
@@ -286,6 +286,7 @@ def _raw_accesses(tree: ast.AST) -> list[tuple[int, str]]:
 def test_the_scan_finds_raw_accesses_and_not_comments():
     source = 'x = node["c"][0]  # node["c"]\ny = node.get("c")\nz = {"t": "Str", "c": "a"}\n"""node["c"]"""\n'
     assert sorted(_raw_accesses(ast.parse(source))) == [(1, '["c"]'), (2, '.get("c")'), (3, '{"t": …, "c": …}')]
+    assert _raw_accesses(ast.parse('confusions = {"r": "t", "c": "e", "t": "r"}\n')) == []
 
 
 def test_only_doctree_reads_pandoc_json_by_hand():

@@ -124,10 +124,11 @@ ENCODINGS = {
     "NUL byte after the first 64 KB": (
         text_file((MUSE_HEAD + FILLER * 1000 + "A NUL \x00 here.\n").encode()),
         r"^error: texts/one\.muse:2006: .*binary"),
-    "UTF-16 with a byte-order mark": (
-        text_file(MUSE.encode("utf-16")), r"^error: texts/one\.muse: .*UTF-16.*UTF-8"),
-    "UTF-32 with a byte-order mark": (
-        text_file(MUSE.encode("utf-32")), r"^error: texts/one\.muse: .*UTF-32.*UTF-8"),
+    # UTF-16 and UTF-32 are read (tests/test_encodings.py); their marks on other bytes are not
+    "UTF-16 byte-order mark on bytes that are not UTF-16": (
+        text_file(b"\xff\xfe" + MUSE.encode()), r"^error: texts/one\.muse: .*UTF-16.*UTF-8"),
+    "UTF-32 byte-order mark on bytes that are not UTF-32": (
+        text_file(b"\xff\xfe\x00\x00" + MUSE.encode()), r"^error: texts/one\.muse: .*UTF-32.*UTF-8"),
 }
 
 
@@ -189,33 +190,40 @@ def test_control_characters_reach_no_xml_writer(tmp_path, capsys, monkeypatch):
     assert b"The first page" in words and b"The second" in words and b"bytes." in words
 
 
-# --- Pandoc: what it cannot read, named at the source's line ---------------------------------
+# --- Muse that Pandoc could not read: tolerated as Text::Amuse tolerates it, with a warning -----
+# (Pandoc failed on each of these, or looped on the unclosed <verse>; the reader now closes or
+# removes what is left open, keeps the words and names the line. What Pandoc still cannot read,
+# for every reader, is in tests/test_reader_errors.py.)
 
-PANDOC = {
+TOLERATED_MUSE = {
     "muse: <code> never closed": (
         muse_body("*** First\n\nSome text <code>left open here.\n\nMore text.\n"),
-        r"^error: texts/one\.muse:6: .*<code>.*never closed"),
+        r"texts/one\.muse:6: .*<code>", b"left open here"),
     "muse: <verbatim> never closed": (
         muse_body("*** First\n\nSome text.\n\n<verbatim>\nleft open\n\nMore text.\n"),
-        r"^error: texts/one\.muse:8: .*<verbatim>.*never closed"),
+        r"texts/one\.muse:8: .*<verbatim>", b"left open"),
     "muse: <verse> never closed (Pandoc would loop, eating memory)": (
         muse_body("*** First\n\nPara one.\n\n<verse>\nA line\n\nMore text.\n"),
-        r"^error: texts/one\.muse:8: .*<verse>.*never closed"),
+        r"texts/one\.muse:8: .*<verse>", b"A line"),
     "muse: the body opens with #{": (
-        muse_body("#{{x}} y\n\nText of the body, long enough.\n"),
-        r"^error: texts/one\.muse:4: one: Pandoc could not read .*unexpected '\{'"),
+        muse_body("#{{x}} y\n\nText of the body, long enough.\n"), None, b"Text of the body"),
     "muse: #notes with <code> never closed": (
         text_file(b"#title One\n#author A\n#notes A <code>note\n\n*** First\n\nText of the body.\n"),
-        r"^error: texts/one\.muse:3: .*<code>.*never closed"),
+        r"texts/one\.muse:3: .*<code>", b"Text of the body"),
 }
 
 
-@pytest.mark.parametrize("name", PANDOC)
-def test_pandoc(name, tmp_path, capsys, monkeypatch):
-    breaker, expected = PANDOC[name]
+@pytest.mark.parametrize("name", TOLERATED_MUSE)
+def test_tolerated_muse(name, tmp_path, capsys, monkeypatch):
+    breaker, warning, kept = TOLERATED_MUSE[name]
     root = project(tmp_path)
     breaker(root)
-    assert_refused(root, ["--only", "epub"], expected, capsys, monkeypatch)
+    code, errors, _ = run_build(root, ["--only", "epub"], capsys, monkeypatch)
+    assert code == 0, errors
+    if warning:
+        assert any(re.search(warning, line) for line in errors), errors
+    with zipfile.ZipFile(root / "output" / "anthology.epub") as book:
+        assert any(kept in book.read(name) for name in book.namelist() if name.endswith(".xhtml"))
 
 
 PANDOC_LIMITS = {

@@ -48,7 +48,7 @@ def test_good_manifest_loads(tmp_path):
 
 @pytest.mark.parametrize("change, line, field, words", [
     (("format: muse", "format: docx"), 11, "texts[0].format", "not one of"),
-    (("    date: \"1999\"\n", ""), 9, "texts[0]", "'date' is a required property"),
+    (("    date: \"1999\"\n", ""), 9, "texts[0].date", "missing, and texts/one.muse does not give one"),
     (("    author: A\n", "    author: A\n    colour: red\n"), 14, "texts[0].colour", "unknown field"),
     (("file: texts/one.muse", "file: texts/missing.muse"), 10, "texts[0].file", "does not exist"),
     (("file: texts/one.muse", "file: ../outside.muse"), 10, "texts[0].file", "leaves the project"),

@@ -8,14 +8,17 @@ different passage damaged the same way and restored, no `|`, `®`, `™`, `€`,
 balanced in at least 98 % of paragraphs, and a corrections file of fewer than 60 entries that
 must match the text. The rest checks single rules on real examples from the text.
 
+A second sample, another text damaged by a real OCR engine (`tests/data/ocr_sample_mill/`, J. S.
+Mill's On Liberty through Tesseract; see its README), is measured with no corrections file and no
+protected words, by the same measure as the first (`tests/ocr_measure.py`): the share of the word
+errors a dictionary can detect that the pass repairs, and the share of correct words it changes.
+
 The OCR'd text is read here by a simple join of each paragraph's lines (what the `ocr` reader does
 too, besides removing furniture and marking headings), so that these tests do not depend on the
 reader.
 """
 from __future__ import annotations
 
-import csv
-import difflib
 import re
 from pathlib import Path
 
@@ -27,6 +30,10 @@ from anthology.passes.ocr_repair import RULES, Lexicon, repair_text
 from anthology.passes.ocr_repair.corrections import load_corrections, load_protected_words
 from anthology.errors import EditorialError
 from anthology.model import Document
+from ocr_measure import (
+    align, first_text_quote_symbols, label_rows, load_aligned_sample, load_rows, measure_aligned, measure_rows,
+    raw_paragraphs, score, words,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OCR_TEXT = ROOT / "texts/revolution-betrayed.ocr.txt"
@@ -35,22 +42,11 @@ SAMPLE = ROOT / "tests/data/ocr_sample.tsv"
 PROTECTED = "editorial/protected-words.txt"
 CORRECTIONS = "editorial/revolution-betrayed.corrections.yml"
 MARK = "[illegible in the source]"
-CONFIG = {"protected_words": PROTECTED, "corrections": CORRECTIONS, "illegible_mark": MARK}
+QUOTE_SYMBOLS = first_text_quote_symbols()
+"""What the book's OCR read for a closing quotation mark (its `quote_symbols` setting)."""
+CONFIG = {"protected_words": PROTECTED, "corrections": CORRECTIONS, "illegible_mark": MARK,
+          "quote_symbols": QUOTE_SYMBOLS}
 RULE_IDS = {rule.id for rule in RULES}
-
-
-def raw_paragraphs(path: Path) -> list[str]:
-    """Blank lines separate paragraphs; a paragraph's lines are joined by single spaces."""
-    paragraphs, current = [], []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return paragraphs
 
 
 @pytest.fixture(scope="module")
@@ -65,86 +61,20 @@ def ocr_text(lex):
     changes: list[tuple] = []
     corrections = load_corrections(ROOT / CORRECTIONS)
     after = repair_text("\n".join(before), lex=lex, corrections=corrections, mark=MARK, origin=CORRECTIONS,
-                        log=lambda *change: changes.append(change)).split("\n")
-    rules_only = repair_text("\n".join(before), lex=lex, mark=MARK).split("\n")
+                        quote_symbols=QUOTE_SYMBOLS, log=lambda *change: changes.append(change)).split("\n")
+    rules_only = repair_text("\n".join(before), lex=lex, mark=MARK, quote_symbols=QUOTE_SYMBOLS).split("\n")
     return {"before": before, "after": after, "rules_only": rules_only, "changes": changes}
 
 
 def repair(text: str, lex: Lexicon) -> str:
-    return repair_text(text, lex=lex, mark=MARK)
+    return repair_text(text, lex=lex, mark=MARK, quote_symbols=QUOTE_SYMBOLS)
 
 
 # ---------------------------------------------------------------------------------------------
 # The labelled sample
 
 def load_sample() -> list[dict]:
-    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def _window(src: str, out: str, start: int, end: int) -> tuple[str, str, int]:
-    """The stretches of `src` and `out` around src[start:end], aligned word by word, that hold
-    every edit touching it; and where the stretch starts in `src`."""
-    a, b = list(re.finditer(r"\S+", src)), list(re.finditer(r"\S+", out))
-    ops = difflib.SequenceMatcher(None, [t.group() for t in a], [t.group() for t in b], autojunk=False).get_opcodes()
-    first = next(k for k, t in enumerate(a) if t.end() > start)
-    last = max(k for k, t in enumerate(a) if t.start() < end)
-    lo, hi = max(first - 1, 0), min(last + 2, len(a))
-    for tag, i1, i2, _, _ in ops:
-        if tag != "equal" and i1 <= hi and i2 >= lo:
-            lo, hi = min(lo, i1), max(hi, i2)
-    lo, hi = max(lo - 1, 0), min(hi + 1, len(a))
-
-    def in_out(k: int, low: bool) -> int:
-        for tag, i1, i2, j1, j2 in ops:
-            if tag == "equal" and i1 <= k < i2:
-                return j1 + k - i1
-        for tag, i1, i2, j1, j2 in ops:
-            if i1 <= k < i2 or i1 == i2 == k:
-                return j1 if low else max(j2 - 1, j1)
-        return len(b) - 1
-
-    o_lo, o_hi = in_out(lo, True), in_out(hi - 1, False)
-    return src[a[lo].start() : a[hi - 1].end()], out[b[o_lo].start() : b[o_hi].end()], a[lo].start()
-
-
-def became(src: str, out: str, start: int, end: int) -> set[str]:
-    """What src[start:end] became in `out` (with and without insertions at its edges)."""
-    x, y, offset = _window(src, out, start, end)
-    start, end = start - offset, end - offset
-    ops = difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes()
-
-    def at(pos: int, low: bool) -> int:
-        for equal in (True, False):
-            for tag, i1, i2, j1, j2 in ops:
-                inside = i1 <= pos < i2 if low else i1 < pos <= i2
-                if inside and (tag == "equal") == equal:
-                    return j1 + pos - i1 if equal else (j1 if low else j2)
-        return len(y) if pos >= len(x) else 0
-
-    lo, hi = at(start, True), at(end, False)
-    found = {y[lo:hi]}
-    for tag, i1, _, j1, j2 in ops:
-        if tag == "insert" and i1 == start:
-            found.add(y[j1:hi])
-        if tag == "insert" and i1 == end:
-            found.add(y[lo:j2])
-    return found
-
-
-def score(before: list[str], after: list[str], rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The rows the repair got right and those it got wrong."""
-    right, wrong = [], []
-    for row in rows:
-        place = row["left"] + row["token"] + row["right"]
-        hits = [n for n, p in enumerate(before) if place in p]
-        assert len(hits) == 1 and before[hits[0]].count(place) == 1, f"sample row not unique: {row}"
-        src, out = before[hits[0]], after[hits[0]]
-        start = src.index(place) + len(row["left"])
-        got = became(src, out, start, start + len(row["token"]))
-        norm = lambda s: " ".join(s.split())  # noqa: E731
-        (right if norm(row["expected"]) in {norm(g) for g in got} else wrong).append(row)
-    return right, wrong
+    return load_rows(SAMPLE)
 
 
 def test_sample_is_large_enough_and_labelled_by_kind():
@@ -286,7 +216,8 @@ def test_a_damaged_passage_from_another_text_is_restored(tmp_path):
     assert "theproletariat" in damaged and "|abour" in damaged and "®" in damaged and "devel opment" in damaged
     (tmp_path / "protected.txt").write_text("")
     doc = Document(body="## A heading\n\n" + damaged + "\n")
-    doc = ocr_repair.apply(doc, config={"protected_words": "protected.txt"}, project_dir=tmp_path, origin="new.ocr.txt")
+    doc = ocr_repair.apply(doc, config={"protected_words": "protected.txt", "quote_symbols": ["®"]}, project_dir=tmp_path,
+                           origin="new.ocr.txt")
     assert doc.body == "## A heading\n\n" + CLEAN_PASSAGE + "\n"
     assert {c.rule for c in doc.changes} == {"ocr-split-function", "ocr-bar-letter", "ocr-symbol-quote", "ocr-join-split"}
 
@@ -449,3 +380,172 @@ def test_protected_words_decide_what_is_a_word(tmp_path):
     (tmp_path / "p.txt").write_text("# names\nDuhring\n")
     lex = Lexicon(load_protected_words(tmp_path / "p.txt"))
     assert repair("his famous polemic against Duhring, Engels", lex) == "his famous polemic against Duhring, Engels"
+
+
+# ---------------------------------------------------------------------------------------------
+# The second sample: another text, damaged by a real OCR engine (tests/data/ocr_sample_mill/)
+
+DETECTABLE_RECALL = 0.95
+"""The share of the dictionary-detectable word errors repaired on the second sample (271 of 285 are;
+see the sample's README for what is still missed)."""
+
+CHANGED_CORRECT = 1 / 10_000
+"""At most this share of the words the OCR read right may be changed."""
+
+
+@pytest.fixture(scope="module")
+def bare_lex() -> Lexicon:
+    """The pass's dictionary with no protected words: nothing written for a sample."""
+    return Lexicon(frozenset())
+
+
+def test_the_second_sample_is_labelled_word_by_word():
+    ocr, true = load_aligned_sample()
+    rows = (ROOT / "tests/data/ocr_sample_mill/labels.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert rows == ["\t".join(map(str, row)) for row in label_rows(ocr, true)]
+    assert sum(len(words(p)) for p in true) > 15_000
+
+
+def test_the_second_sample_meets_the_targets(bare_lex):
+    """No corrections file and no protected words: the rules alone, on a text they were not tuned on."""
+    ocr, true = load_aligned_sample()
+    after = repair_text("\n".join(ocr), lex=bare_lex, mark=MARK).split("\n")
+    figures = measure_aligned(ocr, after, true, bare_lex)
+    print(f"\nsecond sample: {figures.summary()}")
+    assert figures.detectable >= 250
+    assert figures.recall >= DETECTABLE_RECALL, figures.missed
+    assert figures.change_rate <= CHANGED_CORRECT, figures.spoiled
+
+
+def test_the_first_sample_by_the_same_measure(ocr_text, bare_lex):
+    """The book's sample, measured as the second is: rules only, no protected words."""
+    after = repair_text("\n".join(ocr_text["before"]), lex=bare_lex, mark=MARK,
+                        quote_symbols=QUOTE_SYMBOLS).split("\n")
+    figures = measure_rows(ocr_text["before"], after, load_sample(), bare_lex)
+    print(f"\nfirst sample, same measure: {figures.summary()}")
+    assert figures.recall >= 0.92 and figures.changed <= 1  # `Duhring`, which the protected words keep
+
+
+def test_alignment_pairs_each_ocr_word_with_its_true_words():
+    ocr, true = words("missing awonderful opportunity prac- tices"), words("missing a wonderful opportunity practices")
+    groups = [(ocr[g.i1:g.i2], true[g.j1:g.j2]) for g in align(ocr, true)]
+    assert groups == [(["missing"], ["missing"]), (["awonderful"], ["a", "wonderful"]),
+                      (["opportunity"], ["opportunity"]), (["prac", "tices"], ["practices"])]
+
+
+@pytest.mark.parametrize("damaged, repaired", [
+    ("may justly incur punishment when delivered orally to an ex- cited mob", "may justly incur punishment when delivered orally to an excited mob"),
+    ("to be unwilling to ad- opt the logic of persecutors", "to be unwilling to adopt the logic of persecutors"),
+    ("the State Planning Commission drew up a third five-year- plan, whose", "the State Planning Commission drew up a third five-year-plan, whose"),
+    ("“the material- technical conditions of agriculture", "“the material-technical conditions of agriculture"),
+    ("the pre- 1914 level", "the pre- 1914 level"),
+    ("the country - and the town", "the country - and the town"),
+])
+def test_words_hyphenated_at_a_line_end_are_joined(lex, damaged, repaired):
+    assert repair(damaged, lex) == repaired
+
+
+@pytest.mark.parametrize("damaged, repaired", [
+    ("ought co be unmolested when simply circulated", "ought to be unmolested when simply circulated"),
+    ("we have a right to avoid ir (though not to parade", "we have a right to avoid it (though not to parade"),
+    ("who is offended ar his holding it", "who is offended at his holding it"),
+    ("to the social. Ic is equally the business", "to the social. It is equally the business"),
+    ("the co-operative societies", "the co-operative societies"),
+    ("the Trading Co. of Moscow", "the Trading Co. of Moscow"),
+])
+def test_two_letter_misreadings(lex, damaged, repaired):
+    assert repair(damaged, lex) == repaired
+
+
+@pytest.mark.parametrize("damaged, repaired", [
+    ("and through thar to the moral nature", "and through that to the moral nature"),
+    ("other people. Bur if he refrains", "other people. But if he refrains"),
+    ("take their opinions ftom dignitaries in Church", "take their opinions from dignitaries in Church"),
+    ("a great variety of paths, cach leading to something", "a great variety of paths, each leading to something"),
+    ("and chis standard of judgment", "and this standard of judgment"),
+    ("everyone, in reality, is torally indifferent", "everyone, in reality, is totally indifferent"),
+    ("I do not mean that the feelings ought not to conduce to it", "I do not mean that the feelings ought not to conduce to it"),
+])
+def test_a_t_misread_in_a_common_word(lex, damaged, repaired):
+    assert repair(damaged, lex) == repaired
+
+
+@pytest.mark.parametrize("text", [
+    "derives gratification from the abasement of others",
+    "not only abominates the act of the misbeliever, but",
+])
+def test_rare_words_are_no_run_togethers(bare_lex, text):
+    """After a determiner no article can stand (`the a basement`); `mis` is a prefix, no plural."""
+    assert repair_text(text, lex=bare_lex) == text
+
+
+def test_a_bar_is_a_closing_bracket_only_where_nothing_else_closes_it(lex):
+    assert repair("[TRANSLATOR NOTE: of the leaders| of the party", lex) == "[TRANSLATOR NOTE: of the leaders] of the party"
+    assert repair("[Speaking frankly, | think it was] so", lex) == "[Speaking frankly, I think it was] so"
+
+
+def test_quote_symbols_are_the_texts_setting(bare_lex):
+    """®, ™, €, ?> are one OCR's misreadings: without the setting they are left for the editor to see."""
+    text = 'of a humanitarian, lyric and pacifistical "communism®.'
+    assert repair_text(text, lex=bare_lex) == text
+    assert repair_text(text, lex=bare_lex, quote_symbols=["®"]) == 'of a humanitarian, lyric and pacifistical "communism".'
+    assert repair_text("Who shall prevail?>—is", lex=bare_lex, quote_symbols=["?>"]) == "Who shall prevail?—is"
+    assert repair_text("a > b", lex=bare_lex, quote_symbols=["?>"]) == "a > b"
+
+
+@pytest.mark.parametrize("damaged, repaired", [
+    ("would be to adopt the logic of persecucors, and to say", "would be to adopt the logic of persecutors, and to say"),
+    ("the newspa- pets of the day", "the newspapers of the day"),
+    ("of our fellow-creacures. These tendencies", "of our fellow-creatures. These tendencies"),
+    ("what do T prefer? or", "what do I prefer? or"),
+    ("of the Niagara river for not Howing smoothly between", "of the Niagara river for not flowing smoothly between"),
+    ("the Governor of Hong Kong", "the Governor of Hong Kong"),
+    ("than an Alcibiades, bucit is better to be", "than an Alcibiades, but it is better to be"),
+    ("the syndicalistic tendencies", "the syndicalistic tendencies"),
+])
+def test_tesseract_misreadings_from_the_second_sample(lex, damaged, repaired):
+    assert repair(damaged, lex) == repaired
+
+
+def _rules_applied(text: str, lex: Lexicon) -> tuple[str, set[str]]:
+    applied = set()
+    out = repair_text(text, lex=lex, mark=MARK, quote_symbols=QUOTE_SYMBOLS,
+                      log=lambda rule, before, after, where: applied.add(rule))
+    return out, applied
+
+
+@pytest.mark.parametrize("damaged, repaired, rule", [
+    ("when a person disables himself, by conduct purely selfregarding, from the performance of",
+     "when a person disables himself, by conduct purely self-regarding, from the performance of", "ocr-self-compound"),
+    ("Ido not mean that the feelings", "I do not mean that the feelings", "ocr-split-pronoun"),
+    ("The operatives are perfectly right in chinking that if all worked", "The operatives are perfectly right in thinking that if all worked", "ocr-letter-rare"),
+    ("What, then, is the rightful limi ro the sovereignty of", "What, then, is the rightful limit to the sovereignty of", "ocr-last-letter"),
+    ("not only for the fulfillment of th plan but for the regime", "not only for the fulfillment of the plan but for the regime", "ocr-short-dropped"),
+    ("contemplative, optimistic, nd anything but destructive", "contemplative, optimistic, and anything but destructive", "ocr-short-dropped"),
+    ("degenerated (like the Western Empire) by energetic barbarians. nm", "degenerated (like the Western Empire) by energetic barbarians.", "ocr-trailing-speck"),
+    ("or he has a whole warchouseful to choose from: and is", "or he has a whole warehouseful to choose from: and is", "ocr-letter"),
+    ("the contempt of those who know them; fet not society pretend that it", "the contempt of those who know them; let not society pretend that it", "ocr-letter"),
+])
+def test_tesseract_misreadings_each_by_its_rule(bare_lex, damaged, repaired, rule):
+    """Examples from the second sample and the book, repaired by the rules alone, each by the rule named."""
+    out, applied = _rules_applied(damaged, bare_lex)
+    assert out == repaired
+    assert rule in applied
+
+
+@pytest.mark.parametrize("text", [
+    "16. L Trotsky Our political tasks London nd, p108.",  # `nd`: no date
+    "on the selfsame day",  # a word the model knows
+    "Ian did not",  # no `I` before a function word
+    "had not only no five-year plan, but not even a five",
+    "I do not mean that the feelings ought not to conduce to it",  # a rare word, no misreading
+    "another stamp will be needed to",
+])
+def test_the_new_rules_leave_real_words_alone(bare_lex, text):
+    assert repair_text(text, lex=bare_lex) == text
+
+
+def test_a_run_together_is_split_before_it_is_read_as_a_misreading(bare_lex):
+    """`afive`: a token the model has never seen is a run-together (`a five`), not `alive` with f for l."""
+    assert repair_text("The demand for afive-year plan, when", lex=bare_lex) == "The demand for a five-year plan, when"
+    assert repair_text("but not even afive", lex=bare_lex) == "but not even a five"

@@ -288,3 +288,24 @@ def test_editorial_files_match_their_texts():
     """The shipped editorial entries still match (else reading the texts above would raise)."""
     assert editorial("genesis-part-1")["headings"][0]["level"] == 3
     assert editorial("why-russia-isnt-socialist") == {}
+
+
+# ---------------------------------------------------------------- site debris (see test_markdown_web.py)
+
+def test_the_books_markdown_has_no_site_debris(russia, genesis):
+    """The site-debris rules find nothing in the book's two Markdown texts, so they clean as before."""
+    from anthology.sources.repair import site_debris
+    for doc in (russia, genesis):
+        assert not {c.rule for c in doc.changes} & set(site_debris.REASONS)
+    assert russia.metadata["keywords"] == "USSR"  # a key the site rules keep
+
+
+def test_line_numbers_survive_removed_lines():
+    """A template line taken out does not shift the line numbers later rules report."""
+    raw = "{% include nav.html %}\n<!--\nhidden\n-->\nA para-\n\ngraph cut by a page break.\n"
+    doc = read(raw, options={}, editorial={}, origin="texts/x.md")
+    assert doc.body == "A paragraph cut by a page break.\n"
+    assert [c.where for c in doc.changes if c.rule == "md-join-hyphenated"] == ["line 7"]
+    with pytest.raises(SourceError, match=r"texts/x.md:6: note \[\^2\] is called but never defined"):
+        read("{% include nav.html %}\n<!--\nhidden\n-->\nText.[^1]\nMore.[^2]\n\n[^1]: A note.\n",
+             options={}, editorial={}, origin="texts/x.md")

@@ -253,3 +253,48 @@ def test_sentence_starts_skip_initials_and_abbreviations():
     text = "Edited by G.P. Maximoff. As comrade L. said (Buick, pp. 98–9). (This is an aside.) Now, go."
     starts = [text[i:i + 6] for i in paragraphs.sentence_starts(text)]
     assert starts == ["As com", "(This ", "Now, g"]
+
+
+# --- a real library file: The Anarchist Library (mk), read as it comes --------------------------
+
+FIXTURE = ROOT / "examples" / "outside" / "texts" / "khayati-poverty-of-student-life-mk.muse"
+"""Khayati / Situationist International, *On the Poverty of Student Life*, in Macedonian, byte for
+byte from mk.theanarchistlibrary.org's Amusewiki tree (ajdutin/Abiblio; /tmp/sources-muse.md)."""
+
+
+@lru_cache(maxsize=None)
+def library_text():
+    from anthology import sources
+
+    return sources.read("muse", FIXTURE.read_text(encoding="utf-8"), options={}, editorial={},
+                        origin="examples/outside/texts/khayati-poverty-of-student-life-mk.muse")
+
+
+def test_library_file_reads_with_every_note_call_resolved():
+    body = library_text().body
+    calls = re.findall(r"\[\^(\d+)\](?!:)", body)
+    defined = re.findall(r"^\[\^(\d+)\]:", body, re.M)
+    source_notes = re.findall(r"^\[(\d+)\] ", FIXTURE.read_text(encoding="utf-8"), re.M)
+    assert sorted(set(calls), key=int) == sorted(defined, key=int) == source_notes and len(source_notes) == 19
+    notes = re.findall(r'"t": ?"Note"', json.dumps(ast(body)["blocks"]))
+    assert len(notes) == len(calls)
+    assert library_text().warnings == [] and library_text().changes == []
+
+
+def test_library_file_leaves_no_directive_in_the_body():
+    doc = library_text()
+    assert not re.search(r"^#(?!#+ )", doc.body, re.M) and "{#" not in doc.body
+    for directive in ("#title", "#SORTauthors", "#pubdate", "#notes", "#lang"):
+        assert directive not in doc.body
+    assert doc.metadata["title"] == "Бедата на студентскиот живот" and doc.metadata["lang"] == "mk"
+    assert doc.metadata["date"] == "1966" and doc.metadata["source_url"] == "http://www.bopsecrets.org/SI/poverty.htm"
+    assert doc.source_note.startswith("Наслов на оригиналот: *De la misère en milieu étudiant*")
+
+
+def test_library_file_headings_keep_the_source_levels():
+    raw = FIXTURE.read_text(encoding="utf-8")
+    source = [(len(m.group(1)), m.group(2).strip()) for m in re.finditer(r"^(\*{1,5}) (.+)$", raw, re.M)]
+    headers = [b["c"] for b in ast(library_text().body)["blocks"] if b["t"] == "Header"]
+    top = min(stars for stars, _ in source)
+    assert [(h[0], plain(h[2])) for h in headers] == [(stars - top + 2, title) for stars, title in source]
+    assert len(headers) == 3

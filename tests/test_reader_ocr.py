@@ -13,13 +13,17 @@ import pytest
 import yaml
 
 from anthology.errors import EditorialError, SourceError
-from anthology.sources.ocr import read
+from anthology.profiles import for_reader
+from anthology.sources.ocr import CONTRACT, read
 from anthology.prose import count_words
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "texts" / "revolution-betrayed.ocr.txt"
 EDITORIAL = ROOT / "editorial" / "revolution-betrayed.yml"
 ORIGIN = "texts/revolution-betrayed.ocr.txt"
+PROFILE = ROOT / "anthology" / "sources" / "profiles" / "marxists-internet-archive.yml"
+"""The text's source profile (anthology.yml: `profile: marxists-internet-archive`): the site's
+navigation wording reaches the reader as options."""
 
 EXPECTED_HEADINGS = [
     "## Introduction: The Purpose of the Present Work",
@@ -53,9 +57,15 @@ def load_editorial() -> dict:
     return yaml.safe_load(EDITORIAL.read_text(encoding="utf-8"))
 
 
+def profile_options() -> dict:
+    options, _ = for_reader(yaml.safe_load(PROFILE.read_text(encoding="utf-8")), CONTRACT)
+    return options
+
+
 def read_book(editorial: dict | None = None):
     raw = SOURCE.read_text(encoding="utf-8")
-    return read(raw, options={}, editorial=load_editorial() if editorial is None else editorial, origin=ORIGIN)
+    return read(raw, options=profile_options(), editorial=load_editorial() if editorial is None else editorial,
+                origin=ORIGIN)
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +115,14 @@ def test_headings_are_the_six_chapters_and_eighteen_sections_in_order(doc, ast):
 ])
 def test_furniture_is_gone(doc, furniture):
     assert furniture not in doc.body
+
+
+def test_the_sites_navigation_bars_are_dropped_by_its_profile(doc):
+    assert [c.before for c in doc.changes if c.rule == "ocr-navigation"] == [
+        "Back to Intro On to chapter 2I",
+        "Back to CHAPTER 2 On to CHAPTER 4 To Revolution Betrayed / Table of Contents",
+        "Back to CHAPTER 3 — Onto CHAPTER S",
+    ]
 
 
 def test_furniture_removals_are_logged_with_their_words(doc):

@@ -17,12 +17,16 @@ import yaml
 
 from anthology.sources.repair.glued_notes import assign_calls, find_candidates, place_calls
 from anthology.errors import EditorialError, SourceError
-from anthology.sources.web import read
+from anthology.profiles import for_reader, merged
+from anthology.sources.web import CONTRACT, read
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "texts" / "genesis-part-2.web.txt"
 EDITORIAL = ROOT / "editorial" / "genesis-part-2.yml"
 ORIGIN = "texts/genesis-part-2.web.txt"
+PROFILE = ROOT / "anthology" / "sources" / "profiles" / "weekly-worker.yml"
+"""The text's source profile (anthology.yml: `profile: weekly-worker`): the paper's masthead line
+and date format, merged under the text's editorial file as the manifest merges them."""
 
 
 def _read(raw: str, editorial: dict, options: dict | None = None):
@@ -36,7 +40,8 @@ def raw() -> str:
 
 @pytest.fixture(scope="module")
 def editorial() -> dict:
-    return yaml.safe_load(EDITORIAL.read_text(encoding="utf-8"))
+    _, from_profile = for_reader(yaml.safe_load(PROFILE.read_text(encoding="utf-8")), CONTRACT)
+    return merged(from_profile, yaml.safe_load(EDITORIAL.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +284,8 @@ Staff writer
   A second paragraph of note 2, from 1918.↩︎
 """
 PAGE_EDITORIAL = {
-    "masthead": {"publication": "The Daily Paper", "date": "31.12.1999", "title_prefix": "FEATURE: "},
+    "masthead": {"publication": "The Daily Paper", "date": "31.12.1999", "date_format": "%d.%m.%Y",
+                 "title_prefix": "FEATURE: "},
     "byline": "Staff writer",
 }
 
@@ -309,11 +315,11 @@ def test_more_calls_than_notes_is_an_error():
 
 def test_note_list_with_a_gap_is_an_error():
     page = "Text.1 More.2\n\n  1. One.↩︎\n\n  3. Three.↩︎\n"
-    with pytest.raises(SourceError, match=r"line 5: note 3 where note 2 was expected"):
+    with pytest.raises(SourceError, match=r":5: note 3 where note 2 was expected"):
         read(page, options={}, editorial={}, origin="page.txt")
 
 
 def test_fewer_calls_than_notes_is_an_error():
     page = "Text.1 More text.\n\n  1. One.↩︎\n\n  2. Two.↩︎\n"
-    with pytest.raises(SourceError, match="note call 2 not found after call 1 \\(line 1\\)"):
+    with pytest.raises(SourceError, match="page.txt:1: note call 2 not found after call 1;"):
         read(page, options={}, editorial={}, origin="page.txt")

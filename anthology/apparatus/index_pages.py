@@ -126,6 +126,6 @@ def print_index_html(book, index_data: IndexData, anchor_pages: dict[str, int]) 
     """The print index as an HTML document (templates/index.html.j2), for the PDF's back matter."""
     from .. import templating
 
-    env = templating.environment(book.root / "templates")
+    env = templating.environment(book.design_root / "templates")
     return env.get_template("index.html.j2").render(
         book=book.meta, lang=book.language, title=TITLE, groups=print_entries(index_data, anchor_pages))

@@ -6,9 +6,12 @@ both style sheets can set it apart and a reader knows whose note it is.
 
 EPUB only (`expand_ibid`, `epub_notes`, run on the EPUB's copy of the AST):
 - "Ibid." names the previous note's source, which a pop-up does not show. Each ibid gets the
-  source it stands for, derived from the notes before it (`Ibid [= EH Carr, The interregnum], p348`),
+  source it stands for, derived from the notes before it (`Ibid [= A Writer, A history], p348`),
   in `<span class="ibid-antecedent">`. Print keeps the author's plain "Ibid.": there the previous
-  note is on the same page or the one before.
+  note is on the same page or the one before. What counts as a citation is a general rule of
+  English references, no one source's house style: a lead-in ("Quoted in", "see", "cf."), a year
+  (or "nd"), page numbers with or without a full stop (`p. 48`, `p48`, `pp48-9`), a volume, a
+  place before the year.
 - Pandoc's EPUB notes have no way back to the text. `epub_notes` writes them itself: the call is a
   link (`epub:type="noteref"`, `role="doc-noteref"`) and each note an `<aside epub:type="footnote"
   role="doc-footnote">` that begins with its number linking back to the call (`role="doc-backlink"`),
@@ -103,7 +106,7 @@ def citation_span(text: str) -> tuple[int, int] | None:
 
 def citations(text: str) -> list[tuple[int, int]]:
     """The sources a note cites, in order: each parenthesis that holds a citation, or else the
-    note's last sentence if it is one (a bare reference like "VI Lenin CW Vol 30, Moscow 1977, p208")."""
+    note's last sentence if it is one (a bare reference like "A Writer CW Vol 30, Moscow 1977, p208")."""
     found = []
     for m in re.finditer(r"\(([^()]*)\)", text):
         inner = citation_span(m.group(1))
@@ -179,7 +182,7 @@ def unmarked(inlines: list) -> list:
 
 def _fit(source: list, inlines: list, index: int) -> list:
     """The source as this ibid needs it: without its volume when the ibid gives its own
-    ("ibid Vol 29, p58" after "VI Lenin CW Vol 31")."""
+    ("ibid Vol 29, p58" after "A Writer CW Vol 31")."""
     after = inline_text(inlines[index + 1:]).lstrip(" ,.")
     node = inlines[index]
     if node["t"] == "Str":

@@ -94,7 +94,7 @@ def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None, p
     from ..templating import environment
     from .reading_plan import plan_for_preface
 
-    env = environment(book.root / "templates", markdown=True)
+    env = environment(book.design_root / "templates", markdown=True)
     env.filters["thousands"] = thousands
     env.filters["reading_time"] = reading_time
     env.filters["in_words"] = in_words

@@ -24,7 +24,7 @@ def raw_block(html: str) -> str:
 
 def environment(book):
     """The Markdown templates' environment (`anthology.templating`), with `raw_block`."""
-    env = templating.environment(book.root / "templates", markdown=True)
+    env = templating.environment(book.design_root / "templates", markdown=True)
     env.globals["raw_block"] = raw_block
     return env
 

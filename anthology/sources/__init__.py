@@ -17,7 +17,7 @@ import importlib
 from ..contracts import Contract
 from ..model import Document
 
-MODULES = {"muse": "muse", "markdown": "markdown", "web": "web", "ocr": "ocr"}
+MODULES = {"muse": "muse", "markdown": "markdown", "web": "web", "ocr": "ocr", "html": "html", "pandoc": "converted"}
 """Each format the manifest may name, and the module of this package that reads it."""
 FORMATS = tuple(MODULES)
 

@@ -8,6 +8,12 @@ with small named rules (logged on the document) and writes the body back as Pand
 with one paragraph per line. Notes already in Pandoc's form (``[^x]`` and ``[^x]: text``) are kept,
 each call checked against a definition (`anthology.sources.repair.pandoc_notes`).
 
+Markdown taken from a static-site repository (Jekyll, Hugo, Eleventy) also carries the site's
+debris: template tags, navigation lines, HTML comments, raw HTML, HTML entities, a notes heading
+left empty. `anthology.sources.repair.site_debris` removes or converts it, each change logged;
+the front matter's site keys (``layout``, ``permalink``, ``tags`` …) are not kept as metadata, and
+TOML front matter (``+++``) is read like YAML.
+
 Options (the text's ``options:`` in the manifest):
 
 - ``source_note: description``: the YAML ``description`` becomes the text's source note;
@@ -30,10 +36,11 @@ from __future__ import annotations
 
 import datetime
 import re
+import tomllib
 
 import yaml
 
-from .repair import pagebreaks, sup_notes
+from .repair import pagebreaks, site_debris, sup_notes
 from .repair.pandoc_notes import check_pandoc_notes
 from .repair.pagebreaks import Block
 from ..contracts import Contract, EditorialKey, Option
@@ -45,6 +52,7 @@ from ..model import Document
 
 YAML_OPEN = re.compile(r"^---\s*$")
 YAML_CLOSE = re.compile(r"^(---|\.\.\.)\s*$")
+TOML_FENCE = re.compile(r"^\+\+\+\s*$")
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 QUOTE_PREFIX = re.compile(r"^ {0,3}>[ ]?")
@@ -54,7 +62,6 @@ RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$|^\s*-{3,}(\s+-{3,})+\s*$")
 HEADING_NUMBER = re.compile(r"^(?P<num>[IVXLCDM]+|\d+(?:\.\d+)*)(?P<punct>[.:)])(?=\s)")
 HEADING_STYLES = (".", ":", ")")
-NOTES_HEADING = re.compile(r"(?i)^#+ (notes|footnotes|endnotes|references)$")
 RAW_SUP_SUB = re.compile(r"<(sup|sub)>(.*?)</\1>", re.S)
 REASON = EditorialKey("reason", "string", "why the entry is there, for the next editor (not read by the build)")
 PARAGRAPH_PAIR = (
@@ -98,12 +105,19 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
         raise EditorialError(f"{origin}: unknown editorial key(s) {sorted(unknown)} for a Markdown "
                              f"text; known: {sorted(EDITORIAL_KEYS)}")
     metadata, lines, first_line = split_front_matter(raw, origin)
-    doc = Document(body="", metadata=metadata)
-    doc.warnings.extend(check_pandoc_notes(lines, first_line, origin))
-    blocks = parse_blocks(lines, first_line, doc)
+    doc = Document(body="")
+    doc.metadata = site_debris.site_keys(metadata, doc, f"lines 1-{first_line - 1}") if metadata else metadata
+    lines, numbers = site_debris.strip_templating(lines, list(range(first_line, first_line + len(lines))), doc)
+    doc.warnings.extend(check_pandoc_notes(lines, first_line, origin, numbers=numbers))
+    blocks = parse_blocks(lines, first_line, doc, numbers=numbers)
+    blocks = site_debris.html_to_markdown(blocks, doc, origin)
+    site_debris.decode_entities(blocks, doc)
+    blocks = site_debris.drop_navigation(blocks, doc)
+    blocks = site_debris.drop_empty_notes_headings(blocks, doc)
     blocks = drop_furniture(blocks, editorial, doc, origin)
     body, note_blocks = sup_notes.split_note_list(blocks)
-    if note_blocks and body and body[-1].kind == "heading" and NOTES_HEADING.match(body[-1].text):
+    while note_blocks and body and (site_debris.is_notes_heading(body[-1]) or site_debris.is_rule(body[-1])
+                                    and len(body) > 1 and site_debris.is_notes_heading(body[-2])):
         doc.log("md-notes-heading", body[-1].text, "(the notes become footnotes)", body[-1].where,
                 words_removed=len(body[-1].text.split()))
         body = body[:-1]
@@ -143,18 +157,22 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
 
 
 def split_front_matter(raw: str, origin: str) -> tuple[dict, list[str], int]:
-    """Parse a YAML metadata block at the top (``---`` … ``---`` or ``...``), safely."""
+    """Parse a metadata block at the top, safely: YAML (``---`` … ``---`` or ``...``), or TOML
+    (``+++`` … ``+++``, Hugo's). Dates become ISO strings. The keys that steer a website are
+    dropped later (`site_debris.site_keys`), where the change can be logged."""
     lines = raw.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
+    if start < len(lines) and TOML_FENCE.match(lines[start]):
+        return _toml_front_matter(lines, start, origin)
     if start >= len(lines) or not YAML_OPEN.match(lines[start]):
         return {}, lines, 1
     for end in range(start + 1, len(lines)):
         if YAML_CLOSE.match(lines[end]):
             break
     else:
-        raise SourceError(f"{origin}: line {start + 1}: YAML metadata block is never closed by --- or ...")
+        raise SourceError(f"{origin}:{start + 1}: YAML metadata block is never closed by --- or ...")
     block = "\n".join(lines[start + 1:end])
     try:
         check_yaml(block)  # before PyYAML's composer recurses into it or an alias expands
@@ -162,19 +180,42 @@ def split_front_matter(raw: str, origin: str) -> tuple[dict, list[str], int]:
     except LimitExceeded as exc:
         raise SourceError(f"{origin}:{start + 1 + exc.line}: YAML metadata block: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise SourceError(f"{origin}: YAML metadata block (lines {start + 1}-{end + 1}) is not valid: "
-                          f"{str(exc).splitlines()[0]}") from None
+        mark = getattr(exc, "problem_mark", None)  # where YAML saw the fault, within the block
+        line = start + 2 + mark.line if mark is not None else start + 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SourceError(f"{origin}:{line}: YAML metadata block is not valid: {problem}") from None
     if not isinstance(data, dict):
-        raise SourceError(f"{origin}: line {start + 1}: YAML metadata block must be a mapping")
-    data = {str(k): v.isoformat() if isinstance(v, (datetime.date, datetime.datetime)) else v
+        raise SourceError(f"{origin}:{start + 1}: YAML metadata block must be a mapping")
+    return _with_iso_dates(data), lines[end + 1:], end + 2
+
+
+def _with_iso_dates(data: dict) -> dict:
+    return {str(k): v.isoformat() if isinstance(v, (datetime.date, datetime.datetime, datetime.time)) else v
             for k, v in data.items()}
-    return data, lines[end + 1:], end + 2
 
 
-def _groups(lines: list[str], first_line: int) -> list[tuple[int, list[str]]]:
-    """Runs of non-blank lines with their first line number; a fenced code block is one run."""
+def _toml_front_matter(lines: list[str], start: int, origin: str) -> tuple[dict, list[str], int]:
+    """Hugo's TOML front matter (``+++`` … ``+++``)."""
+    for end in range(start + 1, len(lines)):
+        if TOML_FENCE.match(lines[end]):
+            break
+    else:
+        raise SourceError(f"{origin}:{start + 1}: TOML front matter is never closed by +++")
+    block = "\n".join(lines[start + 1:end])
+    if len(block) > 100_000:
+        raise SourceError(f"{origin}:{start + 1}: TOML front matter is longer than 100000 characters")
+    try:
+        data = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{origin}: TOML front matter (lines {start + 1}-{end + 1}) is not valid: {exc}") from None
+    return _with_iso_dates(data), lines[end + 1:], end + 2
+
+
+def _groups(lines: list[str], first_line: int, numbers: list[int] | None = None) -> list[tuple[int, list[str]]]:
+    """Runs of non-blank lines with their first line number; a fenced code block is one run.
+    `numbers` gives each line's number in the raw file when lines were taken out before."""
     groups, current, start, fence = [], [], 0, None
-    for i, line in enumerate(lines, first_line):
+    for i, line in zip(numbers or range(first_line, first_line + len(lines)), lines):
         if fence:
             current.append(line)
             if line.strip().startswith(fence):
@@ -208,11 +249,11 @@ def unwrap(lines: list[str]) -> str:
     return out.rstrip("\\\n")
 
 
-def parse_blocks(lines: list[str], first_line: int, doc: Document) -> list[Block]:
+def parse_blocks(lines: list[str], first_line: int, doc: Document, numbers: list[int] | None = None) -> list[Block]:
     """Split Markdown into blocks and put each paragraph (and list item) on one line."""
     blocks: list[Block] = []
     wrapped = 0
-    groups = _groups(lines, first_line)
+    groups = _groups(lines, first_line, numbers)
     while groups:
         start, group = groups.pop(0)
         first = group[0]
@@ -241,8 +282,9 @@ def parse_blocks(lines: list[str], first_line: int, doc: Document) -> list[Block
             wrapped += len(group) > 1
     if wrapped:
         last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+        end = numbers[last] if numbers else first_line + last
         doc.log("md-unwrap", f"{wrapped} hard-wrapped blocks", "one line per paragraph",
-                f"lines {first_line}-{first_line + last}")
+                f"lines {first_line}-{end}")
     return blocks
 
 
@@ -300,17 +342,31 @@ def drop_furniture(blocks: list[Block], editorial: dict, doc: Document, origin: 
 def take_title(blocks: list[Block], doc: Document) -> tuple[Block | None, list[Block]]:
     """The ``# Title`` line leaves the body (the manifest supplies the title) for the metadata.
 
-    Only a first block that is the text's one level-1 heading is taken for the title; a file
-    with several ``#`` headings uses them for chapters."""
+    Only a first block that is the text's one level-1 heading is taken for the title (a file
+    with several ``#`` headings uses them for chapters), or a first heading of any level that
+    repeats the title the front matter gives (a static site's page prints its title twice)."""
     h1 = [b for b in blocks if b.kind == "heading" and b.text.startswith("# ")]
-    if not blocks or len(h1) != 1 or blocks[0] is not h1[0]:
+    if not blocks or not (len(h1) == 1 and blocks[0] is h1[0] or repeats_title(blocks[0], doc)):
         return None, blocks
     title = blocks[0]
-    text = sup_notes.SUP_CALL.sub("", title.text[2:]).strip()
+    text = sup_notes.SUP_CALL.sub("", title.text.lstrip("#")).strip()
     doc.metadata.setdefault("title", text)
     doc.log("md-title-line", title.text, "(title moved to metadata)", title.where,
             words_removed=len(title.text.split()))
     return title, blocks[1:]
+
+
+def repeats_title(block: Block, doc: Document) -> bool:
+    """Whether `block` is a heading whose words are the front matter's title."""
+    title = str(doc.metadata.get("title") or "")
+    if block.kind != "heading" or not title:
+        return False
+    words = sup_notes.SUP_CALL.sub("", block.text.lstrip("#"))
+    return _words(words) == _words(title)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
 
 
 def number_notes(title: Block | None, body: list[Block], notes: list, options: dict, origin: str,
@@ -426,6 +482,7 @@ def render(blocks: list[Block]) -> str:
 REASONS = {
     **pagebreaks.REASONS,
     **sup_notes.REASONS,
+    **site_debris.REASONS,
     "md-unwrap": "paragraphs hard-wrapped at a fixed width, each put on one line",
     "md-quote-space": "a >text quote: the quote marker with no space after it",
     "md-byline": "the paragraph holding only the author's name (editorial byline): kept as metadata",

@@ -7,18 +7,22 @@ is checked against the text so that an entry that no longer matches stops the bu
 - ``furniture``: ``masthead`` (the site's masthead lines, compared whole) and ``running_head``
   (a regular expression for the browser's running head), both of which must be found;
 - ``metadata``: which masthead lines give the text's ``title`` and ``subtitle``;
-- ``part_headings``: extra or different book-part words and their levels (``{POSTSCRIPT: 3}``);
+- ``part_headings``: extra or different book-part words and their levels (``{POSTSCRIPT: 3}``; a
+  site's may come from its source profile);
 - ``split_paragraphs`` / ``join_paragraphs``: paragraph breaks no rule can decide, each the
   exact words at which a paragraph starts (as its lines are joined);
 - ``translator_notes``: bracketed notes (``bracket``, exactly as joined) that become footnotes
   labelled *Translator’s note.*, the call standing where the bracket stood (at the end of the
-  previous paragraph if the note was a paragraph of its own); an optional ``text`` gives the
-  note's wording where the bracket's own is garbled beyond its label;
+  previous paragraph if the note was a paragraph of its own). The bracket's opening label (one to
+  three words in capitals before a colon, dash or full stop: ``[TRANSLATOR'S NOTE:``) is dropped,
+  since the footnote has its own; an optional ``text`` gives the note's wording where the
+  bracket's own is garbled beyond its label;
 - ``ending``: a text that stops mid-sentence: its ``last_words`` and the editor's ``mark``, which
   becomes the last paragraph.
 
 Word-level OCR damage (run-together words, ``|`` for ``l``) is left to the ``ocr_repair`` pass.
-Options: ``line_width`` (characters; inferred from the text when absent).
+Options: ``line_width`` (characters; inferred from the text when absent); ``navigation`` and
+``navigation_tail``, the wording of the site's navigation links, which its source profile gives.
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from .repair.ocr_structure import (
     remove_furniture,
 )
 from ..contracts import Contract, EditorialKey, Option
-from ..errors import EditorialError
+from ..errors import EditorialError, SourceError
 from ..footnotes import with_notes
 from ..model import Document
 
@@ -39,6 +43,12 @@ CONTRACT = Contract(
     options=(
         Option("line_width", "integer", None, "the printed line width in characters, used to tell a paragraph's "
                "last line", shown_default="measured"),
+        Option("navigation", "list of regular expressions", [], "the site's navigation links (to the pages "
+               "before and after, to the contents): each pattern matches a whole line, case ignored; such "
+               "lines are dropped", profile=True),
+        Option("navigation_tail", "list of regular expressions", [], "the last link of a navigation bar that "
+               "wrapped onto a line of its own: each matches a whole line, case ignored; "
+               "dropped only right after a navigation line", profile=True),
     ),
     editorial=(
         EditorialKey("furniture", "mapping", "the page furniture to remove; each part must be found", keys=(
@@ -50,7 +60,8 @@ CONTRACT = Contract(
         EditorialKey("metadata", "mapping", "which masthead lines give the text's metadata, by field (`title`, "
                      "`subtitle`)", values="string"),
         EditorialKey("part_headings", "mapping", "extra or different book-part words and their heading levels "
-                     "(`{POSTSCRIPT: 3}`)", values="integer"),
+                     "(`{POSTSCRIPT: 3}`); without it, the general English words, each a chapter (level 2)",
+                     values="integer", profile=True),
         EditorialKey("split_paragraphs", "list of strings", "the words at which a paragraph no rule splits "
                      "starts (as its lines are joined)"),
         EditorialKey("join_paragraphs", "list of strings", "the first words of a paragraph that continues the "
@@ -68,7 +79,10 @@ CONTRACT = Contract(
 )
 """The options and editorial keys this reader takes (checked by the manifest, listed in docs/manifest.md)."""
 EDITORIAL_KEYS = CONTRACT.editorial_names
-TRANSLATOR_LABEL = re.compile(r"^\[\s*TRANSLATOR(?:['’]?S)?(?:\s+NOTE)?\s*[—–:.-]?\s*", re.IGNORECASE)
+BRACKET_LABEL = re.compile(r"^\[\s*(?:(?:[A-Z]{2}[A-Z'’]*\s+){0,2}[A-Z]{2}[A-Z'’]*\s*[—–:.-]\s*)?")
+"""A bracketed note's opening bracket and its own label, dropped as the footnote gets one: one to
+three words in capitals, then a colon, dash or full stop (``[TRANSLATOR'S NOTE:``, ``[EDITOR —``,
+``[NOTE.``)."""
 BRACKET_CLOSE = re.compile(r"\s*[\]|]$")
 """A bracket's close; OCR sometimes reads ``]`` as ``|``."""
 TRANSLATOR_NOTE = "*Translator’s note.*"
@@ -86,7 +100,10 @@ def read(raw: str, *, options: dict, editorial: dict, origin: str) -> Document:
     furniture = editorial.get("furniture") or {}
     masthead = [str(m) for m in furniture.get("masthead") or []]
     running_head = _pattern(furniture.get("running_head"), origin)
-    lines, found = remove_furniture(lines, masthead=masthead, running_head=running_head, doc=doc)
+    navigation = _patterns(options, "navigation", origin)
+    navigation_tail = _patterns(options, "navigation_tail", origin)
+    lines, found = remove_furniture(lines, masthead=masthead, running_head=running_head, doc=doc,
+                                    navigation=navigation, navigation_tail=navigation_tail)
     _check_furniture(masthead, running_head, found, origin)
 
     width = int((options or {}).get("line_width") or full_width(lines))
@@ -112,6 +129,15 @@ def _pattern(value, origin: str) -> re.Pattern | None:
         return re.compile(str(value))
     except re.error as exc:
         raise EditorialError(f"{origin}: editorial entry furniture.running_head {value!r} is not a regular expression: {exc}")
+
+
+def _patterns(options: dict, name: str, origin: str) -> tuple[re.Pattern, ...]:
+    """Option `name`'s regular expressions (from the text's options or its source profile),
+    compiled to ignore case, as the site's links are printed in either."""
+    try:
+        return tuple(re.compile(str(p), re.IGNORECASE) for p in (options or {}).get(name) or [])
+    except re.error as exc:
+        raise SourceError(f"{origin}: option {name}: {exc.pattern!r} is not a regular expression: {exc}") from None
 
 
 def _check_furniture(masthead: list[str], running_head, found, origin: str) -> None:
@@ -174,7 +200,7 @@ def _translator_notes(blocks: list[Block], entries: list, doc: Document, origin:
     notes: list[str] = []
     for number, ((i, at), k, entry) in reversed(list(enumerate(placed, 1))):
         bracket = str(entry["bracket"])
-        text = str(entry.get("text") or BRACKET_CLOSE.sub("", TRANSLATOR_LABEL.sub("", bracket))).strip()
+        text = str(entry.get("text") or BRACKET_CLOSE.sub("", BRACKET_LABEL.sub("", bracket))).strip()
         if not text:
             raise EditorialError(f"{origin}: editorial entry translator_notes[{k}] leaves the note empty")
         notes.insert(0, f"{TRANSLATOR_NOTE} {text}")

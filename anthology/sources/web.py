@@ -7,9 +7,11 @@ at the end reads ``  N. text↩︎`` with the page's back-link arrow (U+21A9 + V
 
 What each masthead or furniture line *means* cannot be inferred, so it comes from the text's
 editorial file (``masthead``, ``drop_lines``, ``byline``), and every such entry must match a whole
-line of the text exactly once. Headings and note calls follow general rules: a short line such as
-``Part II - Second revolution`` or ``2.1. The first five-year plan`` is a heading; calls are found
-by `anthology.sources.repair.glued_notes`, which walks the numbers 1 … N in order.
+line of the text exactly once. What every page of one site shares (the publication's masthead
+line, how it writes a date) may come from the site's source profile instead (`anthology.profiles`).
+Headings and note calls follow general rules: a short line such as ``Part II - Second revolution``
+or ``2.1. The first five-year plan`` is a heading; calls are found by
+`anthology.sources.repair.glued_notes`, which walks the numbers 1 … N in order.
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ PART_LINE = re.compile(
 SECTION_LINE = re.compile(r"^(?P<number>\d+(?:\.\d+)+)\.?\s+(?P<title>\S.*)$")
 """``2.1. The first five-year plan``: at least two numbered levels, then a capitalised title."""
 DEFAULT_MAX_HEADING_WORDS = 12
-DEFAULT_DATE_FORMAT = "%d.%m.%Y"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+"""ISO 8601, which is no one site's habit; a site's own way comes from its profile (`masthead.date_format`)."""
 CONTRACT = Contract(
     options=(
         Option("max_heading_words", "integer", DEFAULT_MAX_HEADING_WORDS,
@@ -44,7 +47,7 @@ CONTRACT = Contract(
     ),
     editorial=(
         EditorialKey("masthead", "mapping", "the masthead's bare lines at the top, each matched as a whole line",
-                     keys=(
+                     profile=True, keys=(
             EditorialKey("publication", "string", "the publication's line, as it stands (dropped)"),
             EditorialKey("publication_name", "string", "the publication's name for the metadata (default: the line)"),
             EditorialKey("date", "string", "the issue date's line, as printed (dropped; the metadata's date)"),
@@ -138,7 +141,8 @@ def _remove_furniture(lines: list[str], editorial: dict, origin: str, doc: Docum
             doc.metadata["date"] = datetime.strptime(line, date_format).date().isoformat()
         except ValueError:
             raise EditorialError(
-                f"{origin}: editorial entry masthead.date {line!r} does not parse as {date_format!r}"
+                f"{origin}: editorial entry masthead.date {line!r} does not parse as {date_format!r}; "
+                "give masthead.date_format (in the editorial file, or in the site's source profile)"
             ) from None
     if "title_prefix" in masthead:
         prefix = str(masthead["title_prefix"])
@@ -164,6 +168,7 @@ def _line_number(lines: list[str], wanted: str, entry: str, origin: str) -> int:
         raise EditorialError(
             f"{origin}: editorial entry {entry} {wanted!r} matches {len(numbers)} whole line(s) before the note list, "
             "expected 1; fix the entry so that it matches the text exactly"
+            + (" (it is in the editorial file, or in the site's source profile)" if entry.startswith("masthead.") else "")
         )
     return numbers[0]
 
@@ -195,7 +200,7 @@ def _read_note_list(lines: list[str], start: int, origin: str, doc: Document) ->
             notes.append([BACKLINK.sub("", match.group(2)).strip()])
         else:
             raise SourceError(
-                f"{origin}: line {number}: note {match.group(1)} where note {len(notes) + 1} was expected; "
+                f"{origin}:{number}: note {match.group(1)} where note {len(notes) + 1} was expected; "
                 "the note list must be numbered 1, 2, 3 … without gaps"
             )
     if backlinks:

@@ -75,3 +75,27 @@ def _two_function_words(word: str) -> tuple[str, str] | None:
         if is_function(first) and is_function(second):
             return first, second
     return None
+
+
+PRONOUN_GAIN = 1.5
+"""`I` + word: the pair must be this much more likely (in log10) than the token ..."""
+
+PRONOUN_WORD_ZIPF = 5.0
+"""... and the word one of the commonest (`do`, `think`, `have`)."""
+
+_PRONOUN_GLUED = re.compile(r"(?<![\w'’-])I([a-z]{2,6}) (?=[a-z])")
+
+
+def split_glued_pronoun(par: Paragraph, lex: Lexicon) -> list[Edit]:
+    """`Ido not mean`: the pronoun I glued to the common word after it, which spells a rare word
+    or a name (`Ido`, a language). Not before a function word (`Ion`, `Ian`: no English puts `I`
+    before `on` or `an`), and only before a lower-case word, so that the sentence goes on."""
+    edits = []
+    for m in _PRONOUN_GLUED.finditer(par.text):
+        token, rest = "I" + m.group(1), m.group(1)
+        if lex.is_protected(token) or is_function(rest) or zipf(rest) < PRONOUN_WORD_ZIPF:
+            continue
+        gain = (zipf("I") - ZIPF_OFFSET) + (zipf(rest) - ZIPF_OFFSET) - (zipf(token) - ZIPF_OFFSET)
+        if gain >= PRONOUN_GAIN:
+            edits.append(Edit(m.start(), m.start() + len(token), "I " + rest))
+    return edits

@@ -130,9 +130,26 @@ def acceptable_split(token: str, parts: tuple[str, ...], score: float, lex: Lexi
             return None
         return "ocr-split-function"
     if own == 0 and len(parts) == 2 and all(lex.score(p) >= BARE_SPLIT_ZIPF for p in parts):
-        if parts[0][-1:] in "sS":
+        if _plural_or_possessive(parts[0], lex):
             return "ocr-split-words"
     return None
+
+
+PREFIX_LENGTH = 3
+"""Prefixes in s are this short (`mis`, `dis`); a longer word in s is a word of its own."""
+
+
+def _plural_or_possessive(word: str, lex: Lexicon) -> bool:
+    """`taxes`, `people's`, `us`, `bourgeois`: a word in s; a short one (`mis`, `dis`) only when
+    its stem is a word too, since those are mostly prefixes (`misbeliever` is no `mis believer`)."""
+    low = word.lower().replace("’", "'")
+    if low.endswith("s") and (len(low) > PREFIX_LENGTH or low in SHORT_WORDS):
+        return True
+    if low.endswith("'s"):
+        return lex.is_word(low[:-2])
+    if not low.endswith("s"):
+        return False
+    return lex.is_word(low[:-1]) or (low.endswith("es") and lex.is_word(low[:-2]))
 
 
 def split_token(token: str, lex: Lexicon) -> tuple[str | None, tuple[str, ...]]:
@@ -148,17 +165,45 @@ def split_token(token: str, lex: Lexicon) -> tuple[str | None, tuple[str, ...]]:
     return lex.cache[key]
 
 
-def split_run_togethers(par: Paragraph, lex: Lexicon) -> list[Edit]:
-    """Propose a split for every token that is a run-together of words."""
+def _split_misread(token: str, lex: Lexicon, misread_variants) -> tuple[str | None, tuple[str, ...]]:
+    """A split of the one reading of `token` with a misread letter put right that splits
+    (`bucit` -> `but it`); none where two readings split."""
+    found = {(rule, parts) for variant in misread_variants(token)
+             for rule, parts in [split_token(variant, lex)] if rule}
+    return found.pop() if len(found) == 1 else (None, ())
+
+
+def split_run_togethers(par: Paragraph, lex: Lexicon, letter_fix=None, misread_variants=None) -> list[Edit]:
+    """Propose a split for every token that is a run-together of words; not where `letter_fix`
+    (token, lex) gives one misread letter's correction more likely than the split (`torally` is
+    `totally`, not `to rally`). A token the model has never seen that does not split may split
+    once one letter of it is read again (`misread_variants(token)`: `bucit` -> `but it`)."""
     found = []
     for m in _TOKEN.finditer(par.text):
         token = m.group()
         if len(token) < 3 or lex.is_word(token) or not _prose_case(token):
             continue
         rule, parts = split_token(token, lex)
+        if not rule and misread_variants is not None and zipf(token) == 0:
+            rule, parts = _split_misread(token, lex, misread_variants)
+        if rule and letter_fix is not None:
+            fix = letter_fix(token, lex)
+            if fix and lex.score(fix) - ZIPF_OFFSET > sum(lex.score(p) - ZIPF_OFFSET for p in parts):
+                continue
+        if rule and parts[0].lower() in ("a", "an") and _after_determiner(par.text, m.start()):
+            continue  # `their abasement` is no `their a basement`
         if rule:
             found.append(Edit(m.start(), m.end(), " ".join(parts), rule=rule))
     return found
+
+
+DETERMINERS = frozenset("the a an my your his its our their these those every each".split())
+"""Words an article never follows (`the a`, `their a`): a split that puts one there is wrong."""
+
+
+def _after_determiner(text: str, start: int) -> bool:
+    before = re.search(r"([A-Za-z]+)\s+$", text[:start])
+    return bool(before) and before.group(1).lower() in DETERMINERS
 
 
 def _prose_case(token: str) -> bool:
@@ -189,4 +234,48 @@ def join_broken_words(par: Paragraph, lex: Lexicon) -> list[Edit]:
                 pos = m.end()
                 continue
         pos = m.start(2)
+    return edits
+
+
+_SELF_COMPOUND = re.compile(r"(?<![\w'’|-])([Ss]elf)([a-z]{4,})(?![\w'’|-])")
+
+
+def hyphenate_self_compounds(par: Paragraph, lex: Lexicon) -> list[Edit]:
+    """`selfregarding` -> self-regarding: English writes a compound of `self` with a hyphen, so
+    a token the model has never seen that is `self` and an ordinary word lost its hyphen (a line
+    end's, or the OCR's). Words the model knows (`selfish`, `selfsame`) are left alone."""
+    edits = []
+    if "elf" not in par.text:
+        return edits
+    for m in _SELF_COMPOUND.finditer(par.text):
+        token = m.group()
+        if zipf(token) == 0 and not lex.is_protected(token) and lex.is_word(m.group(2)):
+            edits.append(Edit(m.start(), m.end(), m.group(1) + "-" + m.group(2)))
+    return edits
+
+
+_HYPHENATED = re.compile(r"(?<![\w'’|])([^\W\d_]+)- ([a-z]+|[A-Z]+)(?![\w'’|-])")
+
+KEEP_HYPHEN_JOINED_ZIPF = 2.5
+"""Two words hyphenated at a line end whose joined form is rarer than this were a compound
+(`fellow- creatures` -> fellow-creatures); the same value decides a hyphen at a page break."""
+
+
+def join_hyphenated(par: Paragraph, lex: Lexicon) -> list[Edit]:
+    """`prac- tices` -> practices: a word the printer hyphenated at a line end, whose lines the
+    reader joined with a space. Both halves being words and the joined form rare, the hyphen was
+    the word's own (`fellow- creatures` -> fellow-creatures); a dash is spaced or doubled, and a
+    line-end hyphen is followed by the word's lower-case rest, so neither matches."""
+    edits = []
+    if "- " not in par.text:
+        return edits
+    for m in _HYPHENATED.finditer(par.text):
+        first, second = m.group(1), m.group(2)
+        if second.isupper() and not first.isupper():
+            continue  # `Anglo- Saxon`: a capital starts a word of its own
+        joined = first + second
+        compound = lex.is_word(first) and lex.is_word(second) and zipf(joined) < KEEP_HYPHEN_JOINED_ZIPF
+        if compound and lex.is_protected(joined):
+            compound = False
+        edits.append(Edit(m.start(), m.end(), first + "-" + second if compound else joined))
     return edits

@@ -1,13 +1,16 @@
 """Symbols the OCR read for letters and quotation marks: `|`, `®`, `™`, `€`, `?>`, `?*`.
 
-`|` is the OCR's reading of a thin upright stroke: the letter l, the pronoun I, or (at the end of a
-bracketed note) the closing bracket; the frequency model says which reading makes words. `®`,
-`™` and `€`, and `>`/`*` after a question mark, stand for the closing quotation mark when a
-quotation is open, and for nothing otherwise.
+`|` is the OCR's reading of a thin upright stroke: the letter l, the pronoun I, or (at a word's end,
+where a bracket is open and nothing else closes it) the closing bracket; the frequency model says
+which reading makes words. The symbols a text's OCR read for a closing quotation mark depend on
+the engine and the fonts, so the text's manifest names them (`quote_symbols`: `®`, `™`, `€`, and
+`>`/`*` after a question mark, for The Revolution Betrayed); they stand for the closing quotation
+mark when a quotation is open, and for nothing otherwise.
 """
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .engine import Edit, Paragraph
 from .tokens import ZIPF_OFFSET, Lexicon
@@ -39,8 +42,7 @@ def fix_bars(par: Paragraph, lex: Lexicon) -> list[Edit]:
     for m in _BAR.finditer(text):
         left, right = m.group(1), m.group(2)
         start, end = m.start(), m.end()
-        before = text[: start + len(left)]
-        if not right and before.count("[") > before.count("]"):
+        if not right and _closes_bracket(text, start + len(left)):
             edits.append(Edit(start + len(left), end, "]"))  # `[TRANSLATOR NOTE ... leaders| of`
             continue
         if not left and not right:
@@ -63,10 +65,20 @@ def fix_bars(par: Paragraph, lex: Lexicon) -> list[Edit]:
     return edits
 
 
+def _closes_bracket(text: str, bar: int) -> bool:
+    """A `|` at the end of a word stands for `]` when a bracket is open before it and nothing
+    after it closes that bracket: the OCR read the closing bracket's upright alone."""
+    before, after = text[:bar], text[bar + 1 :]
+    if before.count("[") <= before.count("]"):
+        return False
+    closing = after.find("]")
+    opening = after.find("[")
+    return closing == -1 or (opening != -1 and opening < closing)
+
+
 # ---------------------------------------------------------------------------------------------
 # Symbols
 
-_SYMBOL = re.compile(r"[®™€]|(?<=\?)[>*]")
 _QUOTES = re.compile(r"[\"“”]")
 
 
@@ -78,14 +90,28 @@ def quote_is_open(text: str, pos: int) -> str | None:
     return None
 
 
-def fix_symbols(par: Paragraph, lex: Lexicon) -> list[Edit]:
-    """®, ™, €, `?>`, `?*`: a closing quotation mark if a quotation is open, else nothing.
+def symbol_pattern(quote_symbols: Sequence[str]) -> re.Pattern | None:
+    """The pattern of the symbols an OCR engine read for a closing quotation mark (the pass's
+    `quote_symbols` option): each a symbol (`®`), or `?` and a symbol (`?>`) that stands so only
+    after a question mark. None when there are none."""
+    alternatives = [
+        r"(?<=\?)" + re.escape(symbol[1:]) if symbol.startswith("?") and len(symbol) > 1 else re.escape(symbol)
+        for symbol in quote_symbols if symbol
+    ]
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+def fix_symbols(par: Paragraph, pattern: re.Pattern | None) -> list[Edit]:
+    """®, ™, €, `?>`, `?*` (what `pattern` finds): a closing quotation mark if a quotation is
+    open, else nothing.
 
     The marks are counted as the symbols are read, left to right, so that a symbol already read
     as a closing mark counts for the next one."""
     found = []
     text = par.text
-    for m in _SYMBOL.finditer(par.text):
+    if pattern is None:
+        return found
+    for m in pattern.finditer(par.text):
         after_word = m.start() > 0 and not text[m.start() - 1].isspace()
         inside_word = m.end() < len(text) and text[m.end()].isalpha() and text[m.start() - 1].isalpha()
         opening = quote_is_open(text, m.start()) if after_word and not inside_word else None

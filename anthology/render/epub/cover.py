@@ -36,7 +36,7 @@ def authors(book: Book) -> list[str]:
 
 
 def cover_html(book: Book) -> str:
-    env = environment(book.root / "templates")
+    env = environment(book.design_root / "templates")
     return env.get_template("cover.html.j2").render(book=book.meta, lang=book.language, authors=authors(book))
 
 
@@ -55,7 +55,7 @@ def render_cover(book: Book, cache=None) -> bytes:
     from ...cache import digest_files
 
     html = cover_html(book)
-    key = digest_files((book.root / "fonts").glob("*"), hashlib.sha256(html.encode("utf-8"))).hexdigest()
+    key = digest_files((book.design_root / "fonts").glob("*"), hashlib.sha256(html.encode("utf-8"))).hexdigest()
     image = cache.load("cover", key, is_png) if cache is not None else None
     if image is None:
         image = _draw_cover(book, html)
@@ -77,8 +77,8 @@ def _draw_cover(book: Book, html: str) -> bytes:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise CoverError("the EPUB cover needs pdftoppm (Debian package poppler-utils; ./setup.sh installs it)")
-    fetcher = ProjectURLFetcher(book.root)
-    document = weasyprint.HTML(string=html, base_url=book.root.as_uri() + "/", url_fetcher=fetcher)
+    fetcher = ProjectURLFetcher(book.design_root)
+    document = weasyprint.HTML(string=html, base_url=book.design_root.as_uri() + "/", url_fetcher=fetcher)
     with tempfile.TemporaryDirectory(prefix="anthology-cover-") as tmp:
         pdf = Path(tmp) / "cover.pdf"
         document.write_pdf(pdf)

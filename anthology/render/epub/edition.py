@@ -217,7 +217,7 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
 
     _set_metadata(book, package, page_list=bool(placed), has_index="index" in back_matter)
     entries["EPUB/content.opf"] = package.to_bytes()
-    entries[STYLESHEET] = inside_project(book.root, "styles/epub.css").read_bytes()
+    entries[STYLESHEET] = inside_project(book.design_root, "styles/epub.css").read_bytes()
     return entries
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ... import apparatus
-from ...cache import Cache, code_version, digest_files
+from ...cache import Cache, code_version, design_files, digest_files
 from ...manifest import Book
 from ...outputs import Staging
 from ...workers import LAYOUT
@@ -73,8 +73,7 @@ class PartCache:
         self.cache = cache
         self.context = ""
         if cache is not None:
-            files = [p for folder in ("styles", "fonts") for p in (book.root / folder).rglob("*") if p.is_file()]
-            self.context = digest_files(files).hexdigest() + code_version()
+            self.context = digest_files(design_files(book, ("styles", "fonts"))).hexdigest() + code_version()
 
     def key(self, task: PartTask) -> str:
         h = hashlib.sha256(self.context.encode())
@@ -172,7 +171,7 @@ class PdfEdition:
         """Lay out the rest of the book, then the parts that print page numbers, and write the PDF
         to `target`."""
         book, edition = self.book, self.edition
-        front = [PartTask(part.name, part.html, book.root, target=self.work / f"{part.name}.pdf", tagged=TAGGED)
+        front = [PartTask(part.name, part.html, book.design_root, target=self.work / f"{part.name}.pdf", tagged=TAGGED)
                  for part in parts.split(print_frame(book, book_ast))]
         rest = [self._section_task(name, ast_json)
                 for name, ast_json in sections(book, book_ast, skip=set(self.started))]
@@ -198,7 +197,7 @@ class PdfEdition:
     def _section_task(self, name: str, ast_json: str) -> PartTask:
         """A level-1 section, made into HTML by Pandoc in the worker: laid out and written without
         folios, or measured if it prints page numbers."""
-        return PartTask(name, None, self.book.root, target=self.work / f"{name}.pdf", tagged=TAGGED,
+        return PartTask(name, None, self.book.design_root, target=self.work / f"{name}.pdf", tagged=TAGGED,
                         section=(self.head, ast_json, self.tail))
 
 
@@ -213,7 +212,7 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
         anchors = _folios(placed)
         if index_data:  # the contents lists the index, laid out after the book
             anchors.setdefault(apparatus.index_pages.SECTION_ID, join.right_hand(_end(placed)))
-        tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.root,
+        tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.design_root,
                              target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
                              first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured}
         overlay_tasks = {id(item): _overlay_task(book, item, work) for item in placed
@@ -263,12 +262,12 @@ def _overlay_task(book: Book, item: join.PlacedPart, work: Path) -> PartTask:
     one small document per part (a single one for the whole book was slower per page the longer
     it got: 4 ms a page for 228 pages, 8 ms for 2,000)."""
     html = folios.overlay_html(item.part.folio_kinds, book.language, page_css(book))
-    return PartTask(f"folios-{item.part.name}", html, book.root, target=work / f"folios-{item.part.name}.pdf",
+    return PartTask(f"folios-{item.part.name}", html, book.design_root, target=work / f"folios-{item.part.name}.pdf",
                     first_folio=item.first_folio, tagged=False, effort=2000 * item.part.pages)
 
 
 def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path) -> PartTask:
     html = parts.with_style(apparatus.print_index_html(book, index_data, anchors), page_css(book))
     part = parts.split(html)[-1]
-    return PartTask("index", part.html, book.root, target=work / "index.pdf", first_folio=first_folio,
+    return PartTask("index", part.html, book.design_root, target=work / "index.pdf", first_folio=first_folio,
                     tagged=TAGGED)

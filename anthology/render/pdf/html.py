@@ -142,7 +142,7 @@ def print_frame(book: Book, book_ast: dict, body: str = "") -> str:
     """The print template around `body`: the head (style sheets, metadata) and the front matter
     (half-title, title page, colophon, contents). The book's sections are laid out apart from it
     (`sections`, `section_html`, render/pdf/edition.py)."""
-    env = environment(book.root / "templates")
+    env = environment(book.design_root / "templates")
     template = env.get_template("print.html.j2")
     contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]
     return template.render(book=book.meta, lang=book.language, texts=book.texts, contents=contents,

@@ -114,9 +114,12 @@ def assign_calls(
     for n in range(1, count + 1):
         match = next((c for c in candidates if c.start >= cursor and c.value == n), None)
         if match is None:
-            after = f"after call {n - 1} ({locate(calls[-1].start)})" if calls else "in the text"
+            place = locate(calls[-1].start) if calls else ""
+            line = re.fullmatch(r"line (\d+)", place)
+            where = f"{origin}:{line.group(1)}: " if origin and line else f"{origin}: " if origin else ""
+            after = (f"after call {n - 1}" + ("" if line else f" ({place})")) if calls else "in the text"
             raise SourceError(
-                f"{origin + ': ' if origin else ''}note call {n} not found {after}; the note list has {count} notes, "
+                f"{where}note call {n} not found {after}; the note list has {count} notes, "
                 "so a call is missing or glued where the finder cannot see it"
             )
         calls.append(match)

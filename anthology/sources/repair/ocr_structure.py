@@ -7,9 +7,10 @@ a printed page (where it marks the new page by a leading space instead) and some
 blank line in the middle of one. These rules work on the text's lines and rebuild its blocks:
 
 - furniture (``ocr-url-footer``, ``ocr-running-head``, ``ocr-masthead``, ``ocr-navigation``) is
-  dropped and its words are counted; the masthead lines and the running-head pattern are data
-  (one site's or one book's wording), the footer and navigation shapes are general;
-- a line holding only a book-part word (``INTRODUCTION``, ``POSTSCRIPT``), ``Chapter N`` with its
+  dropped and its words are counted; the masthead lines, the running-head pattern and the
+  navigation links' wording are data (one site's or one book's: the text's editorial file or its
+  source profile), the browser's footer shape is general;
+- a line holding only a book-part word (``INTRODUCTION``, ``EPILOGUE``), ``Chapter N`` with its
   title lines, and numbered sections (``1. Title``, ``1.`` with the title on the next lines,
   ``4,`` misread, `` 3.`` at a page top) become headings; a chapter's list of its section titles
   printed before section 1 is dropped (``ocr-section-list``) once it matches the sections found;
@@ -32,7 +33,7 @@ REASONS = {
     "ocr-url-footer": "the browser's page footer (the page's address, k of m, the date of printing)",
     "ocr-running-head": "the browser's running head on each printed page",
     "ocr-masthead": "the site's masthead, printed at the top of each web page",
-    "ocr-navigation": "a web page's Back to … On to … links",
+    "ocr-navigation": "a web page's navigation links (their wording comes from the site's source profile)",
     "ocr-section-list": "a chapter's printed list of its section titles, which the section headings repeat",
     "ocr-scene-break": "* * * as the OCR read it",
     "ocr-heading": "a book-part word, Chapter N or a numbered section on a line of its own: a heading",
@@ -47,10 +48,6 @@ URL_FOOTER = re.compile(
     r"^\s*(?P<url>https?://\S+)\s*\(\s*\d+\s+of\s+\d+\s*\)\s*(?:\[(?P<stamp>[^\]]*)\])?\s*$"
 )
 """The browser's page footer: the page's address, ``(k of m)`` and the date of printing."""
-NAVIGATION = re.compile(r"^\s*Back\s+to\b.{0,60}?\bOn\s?to\b.{0,80}$", re.IGNORECASE)
-"""A web page's ``Back to … On to …`` links (OCR may read ``On to`` as ``Onto``)."""
-NAVIGATION_TAIL = re.compile(r"^\s*(?:Table\s+of\s+Contents|Contents|Index)\s*$", re.IGNORECASE)
-"""The last link of a navigation bar, when it wrapped onto a line of its own."""
 SCENE_BREAK = re.compile(r"^\s*[*%](?:\s*[*%k]){2,5}\s*$")
 """``* * *`` as OCR reads it: ``* k% %``, ``* % %``, ``* % *``."""
 CHAPTER = re.compile(r"^\s*(?P<word>chapter)\s+(?P<number>\d+|[IVXLC]+)\s*$", re.IGNORECASE)
@@ -60,10 +57,11 @@ SECTION_WITH_TITLE = re.compile(r"^\s?(?P<number>\d{1,2})\.\s+(?P<title>[A-Z\"�
 PART_WORD = re.compile(r"^\s*(?P<word>[A-Z]{4,})\s*$")
 DEFAULT_PART_HEADINGS = {
     "INTRODUCTION": 2, "PREFACE": 2, "FOREWORD": 2, "PROLOGUE": 2, "CONCLUSION": 2,
-    "EPILOGUE": 2, "AFTERWORD": 2, "APPENDIX": 2, "POSTSCRIPT": 3,
+    "EPILOGUE": 2, "AFTERWORD": 2, "APPENDIX": 2, "POSTSCRIPT": 2,
 }
-"""Words that name a part of a book when alone on a line, with their heading level. A postscript
-is usually the author's addition to a preface or introduction, hence a level below it."""
+"""The general English words that name a part of a book when alone on a line, each a chapter
+(level 2). A text or a site that uses others, or sets one a level lower (a postscript to an
+introduction), says so in its editorial file or its profile (`part_headings`)."""
 PARAGRAPH_OPENING = re.compile(r"^[A-Z0-9\"“‘'(\[]")
 CONTINUATION_OPENING = re.compile(r"^[a-z—–,;)]")
 SHORT_LINE = 0.8
@@ -143,8 +141,13 @@ def _log_removed(doc: Document, rule: str, lines: list[Line]) -> None:
 
 
 def remove_furniture(lines: list[Line], *, masthead: list[str], running_head: re.Pattern | None,
-                     doc: Document) -> tuple[list[Line], FurnitureFound]:
-    """Drop the browser's and the site's furniture; return the remaining lines and what was found."""
+                     doc: Document, navigation: tuple[re.Pattern, ...] = (),
+                     navigation_tail: tuple[re.Pattern, ...] = ()) -> tuple[list[Line], FurnitureFound]:
+    """Drop the browser's and the site's furniture; return the remaining lines and what was found.
+
+    `navigation` matches a whole line of a web page's navigation links, `navigation_tail` the last
+    link of such a bar when it wrapped onto the next line (both the site's wording, from its
+    profile; without them no line is taken for navigation)."""
     found = FurnitureFound()
     masthead_set = {normalise(m) for m in masthead}
     drop: set[int] = set()
@@ -161,9 +164,9 @@ def remove_furniture(lines: list[Line], *, masthead: list[str], running_head: re
             found.running_heads += 1
             drop.add(i)
             _log_removed(doc, "ocr-running-head", [line])
-        elif NAVIGATION.match(text):
+        elif any(pattern.fullmatch(text) for pattern in navigation):
             block = [line]
-            if i + 1 < len(lines) and NAVIGATION_TAIL.match(lines[i + 1].text):
+            if i + 1 < len(lines) and any(pattern.fullmatch(lines[i + 1].text.strip()) for pattern in navigation_tail):
                 block.append(lines[i + 1])
             drop.update(range(i, i + len(block)))
             _log_removed(doc, "ocr-navigation", block)
@@ -268,7 +271,7 @@ class StructureReader:
             with_title = SECTION_WITH_TITLE.match(line.text)
             number, title_lines, j, title = int(with_title["number"]), [], i + 1, with_title["title"].strip()
         if not title:
-            raise SourceError(f"{self.origin}: line {line.number}: section number {number} has no title after it")
+            raise SourceError(f"{self.origin}:{line.number}: section number {number} has no title after it")
         cased = title_case(normalise(title))
         if cased != normalise(title):
             self.doc.log("ocr-heading-case", normalise(title), cased, f"line {line.number}")
@@ -376,7 +379,7 @@ def check_section_lists(reader: StructureReader, doc: Document, origin: str) -> 
             similar(name, section.text.split(" ", 1)[1]) < LIST_MATCH for name, section in zip(names, sections)
         ):
             raise SourceError(
-                f"{origin}: line {items[0][0].number}: the chapter's list of sections {names} does not "
+                f"{origin}:{items[0][0].number}: the chapter's list of sections {names} does not "
                 f"match the section headings found {[s.text for s in sections]}; a heading was missed or misread"
             )
         for item in items:

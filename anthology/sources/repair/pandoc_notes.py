@@ -19,13 +19,15 @@ DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
 
 
-def note_lines(lines: list[str], first_line: int) -> tuple[dict[str, int], dict[str, int]]:
+def note_lines(lines: list[str], first_line: int,
+               numbers: list[int] | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """Each label's first call and its definition, by raw line number: (calls, definitions).
-    A label defined twice is a `SourceError` (raised by the caller, which knows the file)."""
+    A label defined twice is a `SourceError` (raised by the caller, which knows the file).
+    `numbers` gives each line's raw number when lines were taken out before (site debris)."""
     calls: dict[str, int] = {}
     definitions: dict[str, list[int]] = {}
     fence = None
-    for number, line in enumerate(lines, first_line):
+    for number, line in zip(numbers or range(first_line, first_line + len(lines)), lines):
         opening = FENCE.match(line)
         if fence or opening:
             if fence is None:
@@ -43,10 +45,11 @@ def note_lines(lines: list[str], first_line: int) -> tuple[dict[str, int], dict[
     return calls, definitions
 
 
-def check_pandoc_notes(lines: list[str], first_line: int, origin: str) -> list[str]:
+def check_pandoc_notes(lines: list[str], first_line: int, origin: str,
+                       numbers: list[int] | None = None) -> list[str]:
     """Stop on a call with no definition or a label defined twice (one line per problem, all at
     once, in the file's order); return a warning for each definition nothing calls."""
-    calls, definitions = note_lines(lines, first_line)
+    calls, definitions = note_lines(lines, first_line, numbers)
     problems = [(numbers[1], f"note [^{label}] is defined twice (first at line {numbers[0]}); give each note "
                  "a label of its own") for label, numbers in definitions.items() if len(numbers) > 1]
     problems += [(number, f"note [^{label}] is called but never defined; add a definition `[^{label}]: …` "

@@ -17,18 +17,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...editorial import find_exactly
 from ...errors import EditorialError
 from ...prose import count_words, sentence_starts
 
 CUE_OPENINGS = ("Thus", "Hence", "Now,", "So,")
-"""Sentence openings that usually turn an argument, so a paragraph may well start there."""
+"""Sentence openings that usually turn an argument in English prose, so a paragraph may well start
+there: the general default. They are not taken from any one text (none of the book's paragraphs
+is split by this fallback); a reader may pass a text's or a site's own (`cues`)."""
 
 ASIDE_MIN_WORDS = 10
 """A sentence in parentheses this long is an aside worth its own paragraph, not a citation."""
 
-_CUE = re.compile("|".join(re.escape(c) + ("" if c.endswith(",") else r"\b") for c in CUE_OPENINGS))
+
+@lru_cache(maxsize=32)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern | None:
+    """A word cue must end at a word's end (`Thus`, not `Thusly`); one ending in a comma already does."""
+    if not cues:
+        return None
+    return re.compile("|".join(re.escape(c) + ("" if c.endswith(",") else r"\b") for c in cues))
 
 
 @dataclass(frozen=True)
@@ -62,19 +71,22 @@ def anchor_breaks(text: str, anchors: list[str], *, origin: str = "", what: str 
     return sorted(breaks, key=lambda b: b.offset)
 
 
-def _is_cue(rest: str) -> bool:
+def _is_cue(rest: str, cues: tuple[str, ...] = CUE_OPENINGS) -> bool:
     """Does the sentence starting `rest` make a good paragraph opening?"""
     if rest.startswith("("):
         aside = rest[: rest.find(")") + 1] if ")" in rest else rest
         return count_words(aside) >= ASIDE_MIN_WORDS
-    return bool(_CUE.match(rest))
+    pattern = _cue_pattern(tuple(cues))
+    return bool(pattern and pattern.match(rest))
 
 
-def long_paragraph_breaks(paragraph: str, *, max_words: int, min_words: int = 30) -> list[Break]:
+def long_paragraph_breaks(paragraph: str, *, max_words: int, min_words: int = 30,
+                          cues: tuple[str, ...] = CUE_OPENINGS) -> list[Break]:
     """Breaks that bring every part of `paragraph` down to `max_words`, where sentences allow.
 
     Each split is at the sentence start that best balances the two halves, with a cue sentence
-    preferred when it is within a fifth of the middle; no part is made shorter than `min_words`.
+    (one opening with one of `cues`, or a long parenthetical aside) preferred when it is within a
+    fifth of the middle; no part is made shorter than `min_words`.
     Recurses until every part fits (a single over-long sentence is left alone).
     """
     total = count_words(paragraph)
@@ -85,14 +97,14 @@ def long_paragraph_breaks(paragraph: str, *, max_words: int, min_words: int = 30
         left = count_words(paragraph[:start])
         if left < min_words or total - left < min_words:
             continue
-        score = abs(left - total / 2) / total - (0.2 if _is_cue(paragraph[start:]) else 0.0)
+        score = abs(left - total / 2) / total - (0.2 if _is_cue(paragraph[start:], cues) else 0.0)
         if best_score is None or score < best_score:
             best, best_score = start, score
     if best is None:
         return []
-    reason = "cue" if _is_cue(paragraph[best:]) else "balance"
-    head = long_paragraph_breaks(paragraph[:best], max_words=max_words, min_words=min_words)
-    tail = long_paragraph_breaks(paragraph[best:], max_words=max_words, min_words=min_words)
+    reason = "cue" if _is_cue(paragraph[best:], cues) else "balance"
+    head = long_paragraph_breaks(paragraph[:best], max_words=max_words, min_words=min_words, cues=cues)
+    tail = long_paragraph_breaks(paragraph[best:], max_words=max_words, min_words=min_words, cues=cues)
     return head + [Break(best, reason)] + [Break(best + b.offset, b.reason) for b in tail]
 
 

@@ -57,7 +57,7 @@ def collect_notes(note_blocks: list[Block], doc: Document, origin: str) -> list[
             notes.append(Note(int(head.group(1)), block.line, [block.text[head.end():].strip()]))
             continue
         if block.kind not in ("para", "quote"):
-            raise SourceError(f"{origin}: line {block.line}: a {block.kind} inside the note list; "
+            raise SourceError(f"{origin}:{block.line}: a {block.kind} inside the note list; "
                               "only paragraphs and block quotes can continue a note")
         note = notes[-1]
         text = block.text if block.kind == "para" else "\n".join(
@@ -82,12 +82,12 @@ def check_numbering(calls: list[tuple[int, int]], notes: list[Note], origin: str
     """Insist that notes 1..N are each defined once and called once, both in order."""
     for expected, note in enumerate(notes, 1):
         if note.number != expected:
-            raise SourceError(f"{origin}: line {note.line}: the note list has note {note.number} "
+            raise SourceError(f"{origin}:{note.line}: the note list has note {note.number} "
                               f"where note {expected} should be; notes must run 1..N, each once")
     total = len(notes)
     for number, line in calls:
         if not 1 <= number <= total:
-            raise SourceError(f"{origin}: line {line}: call to note {number}, but the note list "
+            raise SourceError(f"{origin}:{line}: call to note {number}, but the note list "
                               f"has notes 1..{total}")
     lines: dict[int, list[int]] = {}
     for number, line in calls:
