@@ -56,14 +56,16 @@ def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
     """Read one text and run its cleaning passes and the house typography over it."""
     origin = entry.file.relative_to(book.root).as_posix()
     repairs: list[Change] = []  # made to the characters before the reader reads them (mojibake)
-    raw = entry.file.read_bytes() if reads_bytes(entry.format) else decode_source(entry.file, warnings, origin, repairs)
     try:
+        raw = entry.file.read_bytes() if reads_bytes(entry.format) else decode_source(entry.file, warnings, origin, repairs)
         doc = read_source(entry.format, raw, options=entry.options, editorial=entry.editorial, origin=origin)
         doc.changes[:0] = repairs
         for name, config in entry.cleaning.items():
             doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
     except PandocError as exc:  # a reader's Pandoc run (the Muse reader's) failed on the text
         raise SourceError(pandoc_problem(exc, book, entry)) from exc
+    except SourceError as exc:
+        raise SourceError(naming_text(str(exc), origin, entry.id)) from exc
     except EditorialError as exc:
         if entry.editorial_file is None or str(exc).startswith("editorial/"):
             raise
@@ -71,6 +73,15 @@ def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
         raise EditorialError(f"{editorial} (for {origin}): {exc}") from exc
     warnings.extend(doc.warnings)
     return typeset(doc, entry.language or book.language)
+
+
+def naming_text(message: str, origin: str, text_id: str) -> str:
+    """A reader's `texts/x:LINE: what is wrong` as `texts/x:LINE: id: what is wrong`, the form of
+    every message about a text (a message that names the text already, or another place, as is)."""
+    place = re.match(re.escape(origin) + r"(?::\d+)?: ", message)
+    if place is None or message[place.end():].startswith(f"{text_id}: "):
+        return message
+    return f"{message[:place.end()]}{text_id}: {message[place.end():]}"
 
 
 def pandoc_problem(exc: PandocError, book: Book, entry: TextEntry) -> str:

@@ -274,7 +274,7 @@ def test_a_missing_note_definition_stops_the_build_with_one_line(tmp_path, capsy
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and "Traceback" not in err, err
-    assert lines == ["error: texts/two.md:3: note [^x] is called but never defined; add a definition "
+    assert lines == ["error: texts/two.md:3: two: note [^x] is called but never defined; add a definition "
                      "`[^x]: …` or remove the call"], lines
     assert [p.name for p in (root / "output").iterdir()] == ["book.epub"]
 
