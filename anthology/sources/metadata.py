@@ -35,7 +35,7 @@ from xml.etree import ElementTree
 
 import yaml
 
-from . import markdown as markdown_reader, muse as muse_reader
+from . import html as html_reader, markdown as markdown_reader, muse as muse_reader
 from .. import pandoc
 from ..errors import SourceError
 from ..limits import LimitExceeded, check_yaml
@@ -323,15 +323,15 @@ def _front_matter(text: str, origin: str) -> tuple[dict, list[str]]:
 # HTML ------------------------------------------------------------------------------------------
 
 HTML_FIELDS = {
-    "title": ("citation_title", "dc.title", "dcterms.title", "og:title", "<title>"),
-    "author": ("citation_author", "dc.creator", "dcterms.creator", "author", "article:author"),
-    "date": ("citation_publication_date", "citation_date", "dc.date", "dcterms.date", "dcterms.issued",
-             "article:published_time", "date"),
-    "language": ("<html lang>", "dc.language", "dcterms.language", "citation_language", "og:locale"),
-    "source_name": ("og:site_name", "citation_journal_title", "dc.publisher"),
-    "source_url": ("<link canonical>", "og:url"),
+    "title": (*html_reader.META_FIELDS["title"], "<title>"),
+    "author": html_reader.META_FIELDS["author"],
+    "date": html_reader.META_FIELDS["date"],
+    "language": ("<html lang>", *html_reader.META_FIELDS["language"]),
+    "source_name": html_reader.META_FIELDS["publication"],
+    "source_url": ("<link canonical>", *html_reader.META_FIELDS["source"]),
 }
-"""Where an HTML page says each field, the most specific first."""
+"""Where an HTML page says each field, the most specific first: the `<meta>` names the html reader
+reads (one list for both), and what the head says outside `<meta>`."""
 HTML_HEAD_BYTES = 512 * 1024
 """The head of a page is read up to `<body>`, and no further than this."""
 
@@ -397,6 +397,8 @@ def _html_metadata(text: str, origin: str) -> dict:
     return found
 
 
+TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ")
+"""What a page's `<title>` puts between the text's title and the site's name."""
 H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 
 
@@ -408,7 +410,7 @@ def _as_page_heading(title: str, text: str) -> str:
     if len(headings) != 1:
         return title
     heading = one_line(html_module.unescape(re.sub(r"<[^>]+>", "", headings[0])))
-    for separator in (" | ", " – ", " — ", " - ", " :: "):
+    for separator in TITLE_SEPARATORS:
         if heading and title.startswith(heading + separator):
             return heading
     return title
@@ -416,7 +418,7 @@ def _as_page_heading(title: str, text: str) -> str:
 
 def _without_site_name(title: str, site: str) -> str:
     """`The Soviet Mirage | Lucien van der Walt` → `The Soviet Mirage`, when the part cut is the site's name."""
-    for separator in (" | ", " – ", " — ", " - ", " :: "):
+    for separator in TITLE_SEPARATORS:
         head, sep, tail = title.rpartition(separator)
         if sep and head and tail.strip().lower() == site.strip().lower():
             return head
