@@ -10,6 +10,7 @@ _MARKUP = re.compile(
     r"<sup>\d+</sup>"          # HTML note calls in some sources
     r"|\[\^[^\]]+\]:?"          # Pandoc note calls and definition labels
     r"|\]\([^)]*\)"             # the URL part of a Markdown link
+    r"|\]\{[^}\n]*\}"           # the attributes of a Markdown span (`[words]{.emendation}`)
     r"|https?://\S+"            # bare URLs
 )
 # Numbers are left out: note numbers glued to words in some sources would otherwise count.

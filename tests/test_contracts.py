@@ -251,7 +251,7 @@ def test_every_key_a_reader_reads_is_declared(fmt):
 
 @pytest.mark.parametrize("name", PASSES)
 def test_every_setting_a_pass_reads_is_declared(name):
-    source = (ROOT / "anthology" / "passes" / name / "__init__.py").read_text(encoding="utf-8")
+    source = Path(importlib.import_module(PASSES[name]).__file__).read_text(encoding="utf-8")
     assert read_keys(source, "config") == {o.name for o in pass_contract(name).options}
 
 

@@ -27,7 +27,7 @@ import yaml
 
 from anthology.passes import ocr_repair
 from anthology.passes.ocr_repair import RULES, Lexicon, repair_text
-from anthology.passes.ocr_repair.corrections import load_corrections, load_protected_words
+from anthology.passes.corrections import load_corrections, load_protected_words
 from anthology.errors import EditorialError
 from anthology.model import Document
 from ocr_measure import (

@@ -26,7 +26,7 @@ def paragraphs(name: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def lexicon() -> Lexicon:
-    from anthology.passes.ocr_repair.corrections import load_protected_words
+    from anthology.passes.corrections import load_protected_words
 
     return Lexicon(load_protected_words(ROOT / "editorial" / "protected-words.txt"))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..passes import emendations
 from ..prose import READING_WORDS_PER_MINUTE, count_words, reading_minutes
 from ..typography import rule_ids
 
@@ -53,6 +54,11 @@ def typography_rules() -> set[str]:
     return set(rule_ids())
 
 
+EMENDATION = emendations.RULE
+"""The editor's corrections of the source's own errors are counted apart from repairs (which
+mend damage) in the preface."""
+
+
 def text_rows(book, texts, report: dict) -> list[dict]:
     typographic = typography_rules()
     by_id = {t["id"]: t for t in report.get("texts", [])}
@@ -74,7 +80,9 @@ def text_rows(book, texts, report: dict) -> list[dict]:
             "minutes": reading_minutes(words),
             "reading": reading_time(reading_minutes(words)),
             "notes": doc.body.count("\n[^"),
-            "repairs": sum(n for rule, n in counts.items() if rule not in typographic),
+            "repairs": sum(n for rule, n in counts.items() if rule not in typographic and rule != EMENDATION),
+            "emendations": counts.get(EMENDATION, 0),
+            "emendations_marked": doc.body.count("]{.emendation}"),
             "typography": sum(n for rule, n in counts.items() if rule in typographic),
             "words_removed": by_id.get(entry.id, {}).get("words_removed", 0),
             "rules": counts,
@@ -117,6 +125,8 @@ def preface_markdown(book, texts, report: dict, texts_ast: dict | None = None, p
         "words": total_words,
         "reading": reading_time(sum(r["minutes"] for r in rows)),
         "repairs": sum(r["repairs"] for r in rows),
+        "emendations": sum(r["emendations"] for r in rows),
+        "emendations_marked": sum(r["emendations_marked"] for r in rows),
         "typography": sum(r["typography"] for r in rows),
         "words_removed": sum(r["words_removed"] for r in rows),
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..contracts import Contract
 from ..model import Document
 
-PASSES = {"ocr_repair": "anthology.passes.ocr_repair"}
+PASSES = {"ocr_repair": "anthology.passes.ocr_repair", "emendations": "anthology.passes.emendations"}
 
 
 def contract(name: str) -> Contract:

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 from ...contracts import Contract, Option
 from ...model import Change, Document
-from .corrections import Correction, check_corrections, load_corrections, load_protected_words
+from ..corrections import Correction, check_corrections, load_corrections, load_protected_words
 from . import symbols
 from .engine import Paragraph
 from .rules import REASONS, RULES, Given

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from . import context, illegible, letters, quotes, repeats, splitting, symbols
-from .corrections import Correction, correction_spans
+from ..corrections import Correction, correction_spans
 from .engine import Edit, Paragraph
 from .tokens import Lexicon
 

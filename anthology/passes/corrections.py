@@ -1,4 +1,7 @@
-"""The editor's two files for OCR repair: protected words, and corrections for the residue.
+"""The editor's files of `wrong -> right` entries, and the protected words of OCR repair.
+
+Two passes read entries of this shape: OCR repair (its `corrections` file: the residue its rules
+cannot decide) and emendations (errors the source itself carries, each with the editor's note).
 
 * **Protected words** (one a line, `#` comments): names, Russian terms and the translation's own
   spellings that the frequency model does not know. They are never changed, and they count as
@@ -18,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from ...errors import EditorialError
-from ...limits import LimitExceeded, check_yaml
+from ..errors import EditorialError
+from ..limits import LimitExceeded, check_yaml
 
 
 def load_protected_words(path: Path, name: str = "") -> frozenset[str]:
@@ -38,6 +41,10 @@ class Correction:
     right: str
     context: str = ""
     count: int = 1
+    note: str = ""
+    """The editor's reason for the entry, shown in the cleaning report (required for emendations)."""
+    mark: bool | None = None
+    """Emendations only: whether this one is marked in the text (None: the pass's setting)."""
 
     def describe(self) -> str:
         where = f" in {self.context!r}" if self.context else ""
@@ -80,8 +87,13 @@ def read_utf8(path: Path, name: str) -> str:
         raise EditorialError(f"{name}:{line}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
 
 
-def load_corrections(path: Path, name: str = "") -> list[Correction]:
-    """The entries of a corrections file; `name` is how error messages call it (its manifest path)."""
+ENTRY_KEYS = frozenset({"wrong", "right", "context", "count", "note"})
+
+
+def load_corrections(path: Path, name: str = "", *, key: str = "corrections", extra_keys=frozenset(),
+                     needs_note: bool = False) -> list[Correction]:
+    """The entries of a corrections file, listed under `key`; `name` is how error messages call it
+    (its manifest path). `extra_keys`: keys this kind of file allows besides `ENTRY_KEYS`."""
     name = name or str(path)
     try:
         source = read_utf8(path, name)
@@ -91,22 +103,29 @@ def load_corrections(path: Path, name: str = "") -> list[Correction]:
         raise EditorialError(f"{name}:{exc.line}: {exc.problem}") from None
     except (OSError, yaml.YAMLError) as exc:
         raise EditorialError(f"{name}: cannot be read: {exc}") from None
-    entries = data.get("corrections", []) if isinstance(data, dict) else data
+    entries = data.get(key, []) if isinstance(data, dict) else data
     if not isinstance(entries, list):
-        raise EditorialError(f"{name}: expected a list under 'corrections'")
+        raise EditorialError(f"{name}: expected a list under '{key}'")
     out = []
     for n, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("wrong", "right")):
             raise EditorialError(
                 f"{name}: entry {n} needs 'wrong' and 'right' as text (quote `on`, `no`, `yes`): {entry!r}"
             )
-        extra = set(entry) - {"wrong", "right", "context", "count", "note"}
+        extra = set(entry) - ENTRY_KEYS - set(extra_keys)
         if extra:
             raise EditorialError(f"{name}: entry {n} ({entry['wrong']!r}) has unknown keys {sorted(extra)}")
         count = entry.get("count", 1)
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise EditorialError(f"{name}: entry {n} ({entry['wrong']!r}): count must be a whole number from 1")
-        correction = Correction(entry["wrong"], entry["right"], str(entry.get("context") or ""), count)
+        note = entry.get("note") or ""
+        if needs_note and not (isinstance(note, str) and note.strip()):
+            raise EditorialError(f"{name}: entry {n} ({entry['wrong']!r}) needs a 'note': the editor's reason")
+        mark = entry.get("mark")
+        if mark is not None and not isinstance(mark, bool):
+            raise EditorialError(f"{name}: entry {n} ({entry['wrong']!r}): mark must be true or false")
+        correction = Correction(entry["wrong"], entry["right"], str(entry.get("context") or ""), count,
+                                str(note).strip(), mark)
         if correction.context and len(correction.places_in_context()) != 1:
             raise EditorialError(
                 f"{name}: entry {n} {correction.describe()}: the context must contain 'wrong' exactly once"
