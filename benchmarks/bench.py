@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark the build: wall time and peak memory per stage, for the scenarios an editor meets.
 
-    .venv/bin/python benchmarks/bench.py [--skip-10x]
+    .venv/bin/python benchmarks/bench.py [--runs 3] [--skip-10x]
+
+Every scenario runs `--runs` times (3 by default) and is reported as its median, with the
+fastest and slowest run: on a shared machine one run can be a second or two off.
 
 Scenarios, each in a fresh process on a copy of the project (so the real cache and output/ are
 not touched): a cold build, a no-op rebuild, a rebuild after a one-word correction in one text, an
@@ -10,7 +13,14 @@ making the book's print HTML, and WeasyPrint laying out the whole book (front ma
 texts with their footnotes, glossary, index: the same HTML the build lays out part by part) as one
 document and writing it, with no other work. For comparison, the texts alone as Pandoc's own HTML
 (endnotes, no front or back matter) laid out the same way. Then a synthetic 10x corpus (the texts
-repeated under new ids) to show how time grows. Peak memory is the build process's and the
+repeated under new ids) to show how time grows.
+
+And the reference an editor who knows Pandoc and WeasyPrint would compare with: the naive
+pipeline, the ten-line script they would otherwise write (`NAIVE`): the five raw files, no
+cleaning, each one level-1 section under its file name, one Pandoc call to standalone HTML with a
+contents list, one WeasyPrint pass with a plain book style sheet in the book's own EB Garamond
+(A5, footnotes at the page foot, running heads, folios, the contents' page numbers). The cold build
+is reported as a ratio of it and of the floor. Peak memory is the build process's and the
 largest of its child processes' (the layout workers, Pandoc). Not a test: numbers depend on the machine (and vary by a second or two from run
 to run on a shared one); quote them, don't assert them.
 """
@@ -53,6 +63,7 @@ FLOOR = textwrap.dedent("""
     from pathlib import Path
     from anthology import apparatus, cache, doctree
     from anthology.pipeline import assembled_book
+    from anthology.render.pages import PrintPages
     from anthology.render.pdf import parts
     from anthology.render.pdf.html import mark_part_headings, page_css, print_frame, section_html
     from anthology.render.pdf.index_places import unmark
@@ -60,7 +71,7 @@ FLOOR = textwrap.dedent("""
 
     book, book_ast = assembled_book(Path({project!r}) / "anthology.yml", jobs=1)  # texts from the cache
     # The numbers the contents, the reading plan and the index print: the cold build's.
-    folios = cache.Cache(book.root).load("layout", cache.layout_key(book, doctree.to_json(book_ast))).folios
+    folios = cache.Cache(book.root).load("layout", cache.layout_key(book, doctree.to_json(book_ast)), PrintPages).folios
     index = parts.with_style(apparatus.print_index_html(book, apparatus.collect_index(book, book_ast), folios),
                              page_css(book))
     t = time.perf_counter()
@@ -109,6 +120,55 @@ TEXTS_ONLY = textwrap.dedent("""
 """)
 
 
+NAIVE_CSS = """
+@font-face { font-family: "EB Garamond"; src: url("fonts/EBGaramond12-Regular.otf"); }
+@font-face { font-family: "EB Garamond"; src: url("fonts/EBGaramond12-Italic.otf"); font-style: italic; }
+@font-face { font-family: "EB Garamond"; src: url("fonts/EBGaramond-Bold.ttf"); font-weight: bold; }
+@font-face { font-family: "EB Garamond"; src: url("fonts/EBGaramond-BoldItalic.ttf"); font-weight: bold; font-style: italic; }
+@page { size: A5; margin: 20mm 16mm 22mm 16mm;
+        @top-center { content: string(heading); font-style: italic; font-size: 9pt; }
+        @bottom-center { content: counter(page); font-size: 9pt; } }
+html { font: 10.5pt/1.35 "EB Garamond"; text-align: justify; hyphens: auto; }
+h1 { string-set: heading content(); break-before: page; }
+nav#TOC { break-after: page; }
+nav#TOC a::after { content: leader('.') target-counter(attr(href), page); }
+.footnote { float: footnote; font-size: 8.5pt; }
+"""
+"""The naive pipeline's plain book style sheet: what an editor would write in ten minutes."""
+
+NAIVE = textwrap.dedent("""
+    import json, re, resource, sys, time
+    from pathlib import Path
+    t = time.perf_counter()
+    import pypandoc, weasyprint, yaml
+    root = Path({project!r})
+    files = [root / t["file"] for t in yaml.safe_load((root / "anthology.yml").read_text())["texts"]]
+    # Each file one level-1 section under its name, its own headings one level down; all read as Markdown.
+    markdown = "\\n\\n".join("# " + f.name + "\\n\\n" + re.sub(r"(?m)^#", "##", f.read_text(encoding="utf-8"))
+                             for f in files)
+    html = pypandoc.convert_text(markdown, "html5", format="markdown",
+                                 extra_args=["--standalone", "--toc", "--section-divs", "--metadata=title:Book"])
+    t_pandoc = time.perf_counter() - t
+    # Pandoc puts the notes at the end: move each to its call, where float: footnote takes it.
+    notes = dict(re.findall(r'<li id="(fn\\d+)">(.*?)</li>', html, re.S))
+    html = re.sub(r'<a href="#(fn\\d+)" class="footnote-ref"[^>]*>.*?</a>',
+                  lambda m: '<span class="footnote">' + re.sub(r'<a href="#fnref[^>]*>.*?</a>|</?p>', "",
+                                                                 notes.get(m.group(1), "")) + '</span>', html)
+    html = re.sub(r'<section id="footnotes".*?</section>', "", html, flags=re.S)
+    html = html.replace("</head>", "<style>" + {css!r} + "</style></head>", 1)
+    t = time.perf_counter()
+    document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/").render()
+    t_layout = time.perf_counter() - t
+    document.write_pdf(root / "naive.pdf")
+    t_write = time.perf_counter() - t - t_layout
+    print(json.dumps({{"wall": t_pandoc + t_layout + t_write,
+                      "stages": {{"read and pandoc": t_pandoc, "layout": t_layout, "write": t_write}},
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "pages": len(document.pages)}}))
+""")
+"""The naive pipeline (timed from its imports, as a script run would be)."""
+
+
 def copy_project(dest: Path) -> Path:
     dest.mkdir(parents=True)
     for part in PARTS:
@@ -131,13 +191,30 @@ def build(project: Path, only=None) -> dict:
     return run(BUILD.format(root=str(ROOT), manifest=str(project / "anthology.yml"), only=only))
 
 
+def median_of(runs: int, once) -> dict:
+    """The median run of `once()` (by wall time), with every run's wall time kept for min–max."""
+    results = sorted((once() for _ in range(runs)), key=lambda r: r["wall"])
+    middle = dict(results[len(results) // 2])
+    middle["walls"] = [r["wall"] for r in results]
+    return middle
+
+
 def show(name: str, r: dict) -> None:
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in r["stages"].items() if k != "total")
     pages = f", {r['pages']} pages" if r.get("pages") else ""
     workers = (f", largest child process (a layout worker or Pandoc) {r['worker_peak_mb']:.0f} MB"
                if r.get("worker_peak_mb") else "")
-    print(f"{name:<22} {r['wall']:7.2f} s  peak {r['peak_mb']:6.0f} MB (build process){workers}{pages}\n"
-          f"{'':<22} {stages}")
+    walls = r.get("walls", [r["wall"]])
+    spread = f" (min {walls[0]:.2f}, max {walls[-1]:.2f}, {len(walls)} runs)" if len(walls) > 1 else ""
+    print(f"{name:<22} {r['wall']:7.2f} s{spread}  peak {r['peak_mb']:6.0f} MB (build process){workers}{pages}\n"
+          f"{'':<22} {stages}", flush=True)
+
+
+def cold_build(project: Path) -> dict:
+    """A build with no cache and no earlier output (the cache is the project's `.cache/`)."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    shutil.rmtree(project / "output", ignore_errors=True)
+    return build(project)
 
 
 def ten_times(project: Path) -> None:
@@ -151,31 +228,46 @@ def ten_times(project: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-10x", action="store_true", help="skip the synthetic 10x corpus")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each scenario; the median is reported")
     args = parser.parse_args()
+    runs = max(1, args.runs)
     with tempfile.TemporaryDirectory(prefix="anthology-bench-") as tmp:
         project = copy_project(Path(tmp) / "book")
-        cold = build(project)
+        naive = median_of(runs, lambda: run(NAIVE.format(project=str(project), css=NAIVE_CSS)))
+        show("naive Pandoc + WeasyPrint", naive)
+        cold = median_of(runs, lambda: cold_build(project))
         show("cold build", cold)
-        show("no-op rebuild", build(project))
+        show("no-op rebuild", median_of(runs, lambda: build(project)))
         text = project / "texts" / EDIT[0]  # an editor's correction: one word in one text
         source = text.read_text(encoding="utf-8")
         assert source.count(EDIT[1]) == 1, "the benchmark's edit no longer applies"
-        text.write_text(source.replace(EDIT[1], EDIT[2]), encoding="utf-8")
-        show("one text changed", build(project))
-        show("EPUB only, unchanged", build(project, only="epub"))
-        text.write_text(source.replace(EDIT[1], EPUB_EDIT), encoding="utf-8")
-        show("EPUB only, one change", build(project, only="epub"))
+
+        def changed(edit: str, only=None) -> dict:
+            """A build after `edit` replaced the benchmark's words (each run undoes the last one's
+            edit first from the cold build's cache, so that every run does the same work)."""
+            text.write_text(source, encoding="utf-8")
+            build(project, only=only)
+            text.write_text(source.replace(EDIT[1], edit), encoding="utf-8")
+            return build(project, only=only)
+
+        one_change = median_of(runs, lambda: changed(EDIT[2]))
+        show("one text changed", one_change)
+        show("EPUB only, unchanged", median_of(runs, lambda: build(project, only="epub")))
+        show("EPUB only, one change", median_of(runs, lambda: changed(EPUB_EDIT, only="epub")))
         text.write_text(source, encoding="utf-8")
-        floor = run(FLOOR.format(root=str(ROOT), project=str(project)))
+        build(project)  # the cache of the unchanged book, which the floor reads
+        floor = median_of(runs, lambda: run(FLOOR.format(root=str(ROOT), project=str(project))))
         show("floor (the book as one document)", floor)
         texts_only = run(TEXTS_ONLY.format(root=str(ROOT), project=str(project)))
         show("texts only, Pandoc's HTML", texts_only)
-        print(f"cold build / floor = {cold['wall'] / floor['wall']:.2f}"
+        print(f"cold build / naive pipeline = {cold['wall'] / naive['wall']:.2f}"
+              f"  cold build / floor = {cold['wall'] / floor['wall']:.2f}"
               f"  (/ texts only = {cold['wall'] / texts_only['wall']:.2f})")
+        print(f"one text changed / cold build = {one_change['wall'] / cold['wall']:.2f}")
         if not args.skip_10x:
             big = copy_project(Path(tmp) / "book10")
             ten_times(big)
-            r = build(big)
+            r = median_of(runs, lambda: cold_build(big))
             show("10x corpus, cold", r)
             print(f"10x / 1x = {r['wall'] / cold['wall']:.2f}")
 
