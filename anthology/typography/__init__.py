@@ -23,10 +23,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import Change
-import re
-
 from . import dashes, headings, numbers, quotes, spacing
-from .markup import Masked, prose_lines
+from .markup import Masked, heading_content, prose_lines
 from .output import for_output
 from .rules import FunctionRule, Recorder, Rule
 
@@ -44,8 +42,6 @@ RULES: list[Rule | FunctionRule] = [
 
 HEADING_RULES: list[Rule | FunctionRule] = headings.RULES
 """Run on heading lines only, after `RULES`."""
-
-_HEADING_MARK = re.compile(r"^.*#{1,6}[ \t]+")
 
 
 def rule_ids() -> list[str]:
@@ -84,9 +80,9 @@ def typogrify(markdown: str, *, lang: str = "en") -> tuple[str, list[Change]]:
         if prefix is None:
             lines.append(content)
             continue
-        heading = _HEADING_MARK.match(prefix)
+        heading = heading_content(prefix, content)
         if heading:
-            prefix, content = prefix[:heading.end()], prefix[heading.end():] + content
+            prefix, content = heading
         line_rules = heading_rules if heading else rules
         masked = Masked.of(content)
         recorder = Recorder(masked, f"line {number}")
