@@ -18,9 +18,9 @@ from wordfreq import get_frequency_dict, zipf_frequency
 from anthology.sources.repair.glued_notes import YEAR_OR_RANGE_BEFORE_DOT, YEAR_OR_RANGE_LONGEST
 from anthology.prose import zipf
 from anthology.model import Change
-from anthology.typography import RULES, typogrify
+from anthology.typography import HEADING_RULES, RULES, typogrify
 from anthology.typography import rules as rules_module
-from anthology.typography.markup import _HIDDEN, _KIND_STAND_IN, NOTE, STAND_INS, Masked, prose_lines
+from anthology.typography.markup import _HIDDEN, _KIND_STAND_IN, NOTE, STAND_INS, Masked, heading_content, prose_lines
 from anthology.typography.rules import NBSP, Recorder, Rule
 
 TEXTS = Path(__file__).resolve().parents[1] / "texts"
@@ -81,18 +81,22 @@ def _reveal_slowly(masked: Masked, text: str, start: int = 0, end: int | None = 
 def _typogrify_slowly(markdown: str, lang: str = "en") -> tuple[str, list[Change]]:
     """Every rule on every line in every pass, no precheck: what `typogrify` must equal."""
     rules = [rule for rule in RULES if rule.applies_to(lang)]
+    heading_rules = rules + [rule for rule in HEADING_RULES if rule.applies_to(lang)]
     lines, changes = [], []
     for number, prefix, content in prose_lines(markdown):
         if prefix is None:
             lines.append(content)
             continue
+        heading = heading_content(prefix, content)
+        if heading:
+            prefix, content = heading
         masked = _mask_slowly(content)
         masked.reveal = lambda *a, m=masked, **k: _reveal_slowly(m, *a, **k)  # type: ignore[method-assign]
         recorder = Recorder(masked, f"line {number}")
         text = masked.text
         for _ in range(4):
             before = text
-            for rule in rules:
+            for rule in heading_rules if heading else rules:
                 if isinstance(rule, Rule):
                     text = _apply_slowly(rule, text, recorder)
                 else:

@@ -141,8 +141,12 @@ def glossary_markdown(book, terms: list[Term]) -> str:
     """The glossary section as Pandoc Markdown, from templates/glossary.md.j2."""
     from html import escape
 
+    from ..typography import typogrify
+
     env = environment(book)
     env.filters["html"] = escape
+    # The editors' definitions get the texts' house typography (quotes, dashes, spaces).
+    env.filters["typeset"] = lambda markdown: typogrify(markdown, lang=book.language)[0]
     by_id = {t.id: t for t in terms}
     rows = [{"id": t.id, "anchor": t.anchor, "term": t.term, "definition": t.definition.strip(),
              "see_also": [{"term": by_id[o].term, "anchor": by_id[o].anchor} for o in t.see_also]}

@@ -14,14 +14,17 @@ look at what stands before a fraction; the other spaces last.
 Markdown syntax is never touched: block markers at the start of a line, note calls, link targets,
 URLs, code and raw HTML are hidden from the rules (see `markup`). Rules that only suit one output
 (hair spaces, runt control) are applied to Pandoc's HTML by `for_output`.
+
+Headings get the same rules and then `HEADING_RULES` (case and numbering, see `headings`); a
+heading's number (`### 1. The Transitional Regime`) is part of its content, not a list marker.
 """
 from __future__ import annotations
 
 from collections import Counter
 
 from ..model import Change
-from . import dashes, numbers, quotes, spacing
-from .markup import Masked, prose_lines
+from . import dashes, headings, numbers, quotes, spacing
+from .markup import Masked, heading_content, prose_lines
 from .output import for_output
 from .rules import FunctionRule, Recorder, Rule
 
@@ -37,17 +40,20 @@ RULES: list[Rule | FunctionRule] = [
     *spacing.SPACE_RULES,
 ]
 
+HEADING_RULES: list[Rule | FunctionRule] = headings.RULES
+"""Run on heading lines only, after `RULES`."""
+
 
 def rule_ids() -> list[str]:
     """Every id a change can carry, for the report's legend."""
-    return [rule_id for rule in RULES for rule_id in _ids(rule)]
+    return [rule_id for rule in RULES + HEADING_RULES for rule_id in _ids(rule)]
 
 
 def reasons() -> dict[str, str]:
     """Every id a change can carry, with its rule's one-line reason (a rule that records its
     changes under several ids gives each the same reason), for the cleaning report."""
     found: dict[str, str] = {}
-    for rule in RULES:
+    for rule in RULES + HEADING_RULES:
         for rule_id in _ids(rule):
             found.setdefault(rule_id, rule.reason)
     return found
@@ -67,12 +73,17 @@ def typogrify(markdown: str, *, lang: str = "en") -> tuple[str, list[Change]]:
     runs after the readers and no longer knows the raw file's lines.
     """
     rules = [rule for rule in RULES if rule.applies_to(lang)]
+    heading_rules = rules + [rule for rule in HEADING_RULES if rule.applies_to(lang)]
     lines: list[str] = []
     changes: list[Change] = []
     for number, prefix, content in prose_lines(markdown):
         if prefix is None:
             lines.append(content)
             continue
+        heading = heading_content(prefix, content)
+        if heading:
+            prefix, content = heading
+        line_rules = heading_rules if heading else rules
         masked = Masked.of(content)
         recorder = Recorder(masked, f"line {number}")
         text = masked.text
@@ -84,7 +95,7 @@ def typogrify(markdown: str, *, lang: str = "en") -> tuple[str, list[Change]]:
         left_alone: dict[int, str] = {}
         for _ in range(MAX_PASSES):
             before = text
-            for k, rule in enumerate(rules):
+            for k, rule in enumerate(line_rules):
                 if left_alone.get(k) == text:
                     continue
                 recorded = len(recorder.changes)

@@ -111,6 +111,18 @@ def prose_lines(markdown: str):
         yield number, prefix, line[len(prefix):]
 
 
+_HEADING_MARK = re.compile(r"^.*#{1,6}[ \t]+")
+
+
+def heading_content(prefix: str, content: str) -> tuple[str, str] | None:
+    """For a heading line, its prefix and content with the heading's number in the content
+    (`### 1. The Transitional Regime`: the `1. ` is no list marker); None for any other line."""
+    mark = _HEADING_MARK.match(prefix)
+    if mark is None:
+        return None
+    return prefix[:mark.end()], prefix[mark.end():] + content
+
+
 @dataclass
 class Masked:
     """A line's content with its syntax hidden behind stand-in characters."""

@@ -18,6 +18,12 @@ Quotes that are already curly are judged the same way, but only changed when the
 unambiguous, so an author's correct curly quote is never second-guessed; this repairs the odd
 backwards quote (`‘exported‘`, `“’clogged’”`). A curly ’ before a word is only turned into ‘
 when a closing ’ follows it in the same paragraph, because ’ before a word is usually an elision.
+
+Once every quote is curly, a quotation in single quotes that no double quote encloses is set in
+double quotes, as the house style has it (Conrad's and the glossary's `‘second revolution’`
+→ `“second revolution”`), and any quotation nested in it in single quotes. Its closing quote is
+told from an apostrophe by `_closing_single`; where that cannot be told, the quotation is left
+as it is.
 """
 from __future__ import annotations
 
@@ -175,6 +181,54 @@ def _single(char, context, left, right, text, i, is_open):
     return new, "quote-single-by-pairing", not is_open
 
 
+def _closing_single(text: str, start: int, end: int) -> int | None:
+    """Where the quotation opened by the ‘ at `start` closes, before `end`; None if unsure.
+
+    A ’ before a letter is an apostrophe (`wasn’t`). Of the others, one alone closes; otherwise
+    the first does, unless it ends a word in s (`the workers’ state’`: a plural possessive, or the
+    close?), when the only one followed by punctuation does, and none if there is no such one.
+    """
+    candidates = [
+        i for i in range(start + 1, end)
+        if text[i] == CLOSE_S and not _is_wordlike(_neighbour(text, i, 1))
+    ]
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    if text[candidates[0] - 1] != "s":
+        return candidates[0]
+    punctuated = [i for i in candidates if (_neighbour(text, i, 1) or ".") in _ENDS_A_QUOTATION | {CLOSE_D}]
+    return punctuated[0] if len(punctuated) == 1 else None
+
+
+_SWAP_NESTED = {OPEN_D: OPEN_S, CLOSE_D: CLOSE_S}
+
+
+def outer_quotes_double(text: str, recorder: Recorder) -> str:
+    chars = list(text)
+    double_open = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == OPEN_D:
+            double_open = True
+        elif char == CLOSE_D:
+            double_open = False
+        elif char == OPEN_S and not double_open:
+            next_open = text.find(OPEN_S, i + 1)
+            close = _closing_single(text, i, next_open if next_open >= 0 else len(text))
+            if close is not None:
+                for k in range(i, close + 1):
+                    new = {OPEN_S: OPEN_D, CLOSE_S: CLOSE_D}[text[k]] if k in (i, close) else _SWAP_NESTED.get(text[k])
+                    if new:
+                        # Recorded on the line as changed so far, so the snippet of the closing
+                        # quote shows the quotation's new opening one.
+                        recorder.record("quote-outer-double", "".join(chars), k, k + 1, new)
+                        chars[k] = new
+                i = close
+        i += 1
+    return "".join(chars)
+
+
 RULES = [
     Rule(
         "quote-doubled",
@@ -197,5 +251,11 @@ RULES = [
             "quote-single-for-double",
         ),
         needs=tuple(QUOTES),
+    ),
+    FunctionRule(
+        "quote-outer-double",
+        "A quotation is in double quotes, a quotation inside it in single: `‘second revolution’` → `“second revolution”`.",
+        outer_quotes_double,
+        needs=(OPEN_S,),
     ),
 ]
