@@ -15,6 +15,22 @@ def text_of(element) -> str:
     return "".join(element.itertext())
 
 
+def is_paragraph_number(element) -> bool:
+    return "para-anchor" in (element.get("class") or "").split()
+
+
+def prose_of(paragraph) -> str:
+    """A paragraph's text without the number the EPUB writes into its anchor (and the no-break
+    space after it): the author's words, as print has them."""
+    out = paragraph.text or ""
+    for child in paragraph:
+        if is_paragraph_number(child):
+            out += (child.tail or "").lstrip("\u00a0")
+        else:
+            out += text_of(child) + (child.tail or "")
+    return out
+
+
 class Epub:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -52,13 +68,13 @@ class Epub:
         return [e for e in root.iter() if e.get(EPUB_TYPE) == "noteref"]
 
     def paragraphs(self, text_id: str) -> list[str]:
-        """Body paragraphs of a text (not notes, not the opener)."""
+        """Body paragraphs of a text (not notes, not the opener), without their numbers."""
         root = self.chapters[text_id]
         skip = set()
         for e in root.iter():
             if e.get(EPUB_TYPE) in ("footnote", "footnotes") or {"opener", "discussion"} & set((e.get("class") or "").split()):
                 skip.update(id(x) for x in e.iter())
-        return [" ".join(text_of(p).split()) for p in root.iter(f"{{{NS['x']}}}p") if id(p) not in skip]
+        return [" ".join(prose_of(p).split()) for p in root.iter(f"{{{NS['x']}}}p") if id(p) not in skip]
 
     def body_text(self, text_id: str) -> str:
         return text_of(self.chapters[text_id].find(".//x:body", NS))

@@ -97,15 +97,16 @@ def starts_page(after: str, lines: list[str]) -> bool:
 
 
 def text_after(root, marker_id: str, limit: int = 200) -> str:
-    """The text of a document after the element with `marker_id`, as a reader meets it."""
+    """The text of a document after the element with `marker_id`, as a reader meets it (without
+    the paragraphs' numbers, which print sets in the margin)."""
     pieces, found = [], False
 
     def walk(node):
         nonlocal found
         if node.tag == f"{X}aside":
             return
-        if found and node.text:
-            pieces.append(node.text)
+        if found and node.text and "para-anchor" not in (node.get("class") or "").split():
+            pieces.append(node.text)  # a paragraph's number is in the EPUB's text, in print's margin
         for child in node:
             if child.get("id") == marker_id:
                 found = True

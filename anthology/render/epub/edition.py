@@ -31,6 +31,7 @@ from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entr
 from .. import Finished
 from ..pages import PageStart, PrintPages
 from .pagelist import insert_page_breaks, page_list_nav
+from .paragraph_numbers import write_paragraph_numbers
 
 STYLESHEET = "EPUB/styles/stylesheet1.css"
 NAV = "EPUB/nav.xhtml"
@@ -190,6 +191,8 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
     package = Package(entries["EPUB/content.opf"])
     spine = package.spine_hrefs()
     documents = {name: parse(entries[name]) for name in spine}
+    for root in documents.values():
+        write_paragraph_numbers(root)
     if print_folios:
         from ...apparatus.reading_plan import fill_print_pages
 
