@@ -115,10 +115,17 @@ class Makeup:
 
 def body_lines(page_text: str) -> list[str]:
     """A page's lines of text, without its running head and folio, its margin paragraph numbers,
-    and empty lines."""
+    and empty lines except one between two blocks (where pdftotext leaves one: before the notes,
+    around a table or a centred line), which is an empty string."""
     text = RUNNING_HEAD.sub("", page_text)
-    lines = (MARGIN_NUMBER.sub("", line).strip() for line in text.split("\n"))
-    return [line for line in lines if line and not line.isdigit()]
+    lines = [MARGIN_NUMBER.sub("", line).strip() for line in text.split("\n")]
+    kept: list[str] = []
+    for line in lines:
+        if line.isdigit():
+            continue
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return kept[:-1] if kept and not kept[-1] else kept
 
 
 def ends_hyphenated(line: str) -> bool:
@@ -141,7 +148,7 @@ def body_range(reader: PdfReader) -> range:
 def hyphenation(texts: list[str], folios: range, result: Makeup) -> None:
     for folio in folios:
         lines = body_lines(texts[folio - 1])
-        result.lines += len(lines)
+        result.lines += sum(1 for line in lines if line)
         run = 0
         for i, line in enumerate(lines):
             if not ends_hyphenated(line):
@@ -157,8 +164,9 @@ def hyphenation(texts: list[str], folios: range, result: Makeup) -> None:
             if broken and broken.group(1)[0].isupper() and not following[:1].isupper():
                 result.capitals_broken.append((folio, broken.group(1)))
         if folio % 2 and lines:
-            text = [line for line in lines if not NOTE_START.match(line)] or lines
-            last_text = next((line for line in reversed(lines) if line in text), "")
+            notes = next((i for i, line in enumerate(lines) if i and not lines[i - 1] and NOTE_START.match(line)),
+                         len(lines))
+            last_text = next((line for line in reversed(lines[:notes]) if line), "")
             if ends_hyphenated(last_text):
                 result.recto_last_line_hyphenated.append(folio)
 
@@ -238,11 +246,11 @@ def glossary_strays(pdf: Path, reader: PdfReader) -> list[tuple[int, str]]:
     heights = [line.height for lines in pages for line in lines if len(line.words) > 6]
     body = statistics.median(heights)
     for folio, lines in zip(range(start, end), pages):
-        lines = text_lines(lines, body)
+        lines = [line for line in text_lines(lines, body) if line.text != GLOSSARY_TITLE]  # the running head
         if folio == start or len(lines) < 3:
             continue
         pitch = statistics.median(b.y0 - a.y0 for a, b in zip(lines, lines[1:]))
-        first, second = lines[1], lines[2]  # lines[0] is the running head
+        first, second = lines[0], lines[1]
         if second.y0 - first.y0 > 1.3 * pitch:
             found.append((folio, first.text))
     return found
