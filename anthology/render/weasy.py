@@ -17,6 +17,7 @@ import weasyprint
 
 from ..errors import ProjectFileError
 from ..project import inside_project, lexically_inside
+from . import weasy_hyphenation
 from .weasyprint_patch import keep_footnotes_with_their_calls
 
 TAGGED = True
@@ -59,11 +60,14 @@ class ProjectURLFetcher(weasyprint.URLFetcher):
 
 
 def render(root: Path, html: str, warnings: list[str] | None = None) -> weasyprint.Document:
-    """One WeasyPrint layout of `html`, with nothing checked or repaired."""
+    """One WeasyPrint layout of `html`, with nothing checked or repaired; hyphenated within the
+    limits of render/weasy_hyphenation.py (the names `html` prints kept whole)."""
     keep_footnotes_with_their_calls()
+    weasy_hyphenation.install()
     fetcher = ProjectURLFetcher(root)
     document = weasyprint.HTML(string=html, base_url=Path(root).as_uri() + "/", url_fetcher=fetcher)
-    rendered = document.render()
+    with weasy_hyphenation.keep_names_whole(weasy_hyphenation.proper_names(html)):
+        rendered = document.render()
     fetcher.check()
     if warnings is not None:  # a repaired part is laid out again: say each refusal once
         warnings.extend(w for w in dict.fromkeys(f"PDF: {url}" for url in fetcher.refused) if w not in warnings)
