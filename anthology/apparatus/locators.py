@@ -41,6 +41,9 @@ class Locator:
     text_title: str
     section: str  # "ch. 2 §1", "Conclusion", or "" before the first heading
     place: str    # "¶23" or "n. 4"
+    note: int | None = None
+    """The number of the note the place is in (None in the running text): print gives a note's
+    page from where the note itself is printed, which may not be its call's page."""
 
     @property
     def label(self) -> str:
@@ -76,7 +79,7 @@ class SectionTracker:
 
     def locator(self, note: int | None = None) -> Locator:
         place = f"n. {note}" if note else f"¶{max(self.paragraph_number, 1)}"
-        return Locator(self.text_id, self.text_title, self.section_label(), place)
+        return Locator(self.text_id, self.text_title, self.section_label(), place, note or None)
 
 
 def short_subtitle(subtitle: str) -> str:
