@@ -3,12 +3,13 @@
 A reader of the printed book follows a page number, so each heading's marks become the pages they
 are printed on (runs of consecutive pages merged: 45–47). A mark in a footnote is printed at the
 foot of the note's page, which need not be its call's page: its locator is that page with `n` and
-the note's number, `139n11`, unless a page number already sends the reader to that page.
+the note's number, `139n11` (consecutive notes on one page: `172nn36–37`), unless a page number
+already sends the reader to that page.
 
 A string of more than `MAX_LOCATORS` bare numbers tells a reader nothing, so a heading's (or a
 sub-entry's) locators beyond that many are broken up: by the texts they are in ("in Trotsky", the
 manifest's `short_title`, in the book's order) and, where one text still has too many, by its
-chapters or sections ("in Trotsky, ch. 5"). The editor's own sub-entries in index.yml (`sub`: the
+chapters, and then a chapter's by its sections ("in Trotsky, ch. 5", "in Trotsky, ch. 5 §2"). The editor's own sub-entries in index.yml (`sub`: the
 aspects of a heading) come first, sorted; the texts' groups follow in the order of the book.
 
 What the index cannot print well is a warning (`CHECK_PREFIX`), which `build.py --check` turns
@@ -30,17 +31,20 @@ CHECK_PREFIX = "print index: "
 
 @dataclass(frozen=True)
 class PageLocator:
-    """A run of pages (`first`–`last`) or one note (`139n11`), linking to `target`."""
+    """A run of pages (`first`–`last`), or notes printed on page `first` (`139n11`, or consecutive
+    notes `172nn36–37`), linking to `target`."""
 
     first: int
     last: int
     target: str
-    note: int | None = None
+    notes: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
-        if self.note is not None:
-            return f"{self.first}n{self.note}"
+        if len(self.notes) > 1:
+            return f"{self.first}nn{self.notes[0]}–{self.notes[-1]}"
+        if self.notes:
+            return f"{self.first}n{self.notes[0]}"
         return f"{self.first}–{self.last}" if self.last > self.first else str(self.first)
 
 
@@ -58,10 +62,11 @@ def page_runs(pages: dict[int, str]) -> list[PageLocator]:
 
 def page_locators(marks: list[Mark], anchor_pages: dict[str, int]) -> list[PageLocator]:
     """The locators of `marks` in page order: the pages of the marks in the running text (from
-    each mark's anchor), merged into runs, and one `139n11` per note holding a mark, its page
-    being where the note is printed (the note's own anchor), unless a run already covers it."""
+    each mark's anchor), merged into runs, and for the notes holding a mark the page where each
+    is printed (the note's own anchor) and its number, consecutive notes on one page merged
+    (`172nn36–37`); a note on a page a run already gives is not given again."""
     body: dict[int, str] = {}
-    notes: dict[tuple[int, int], str] = {}
+    notes: dict[int, dict[int, str]] = {}
     for mark in marks:
         note = mark.locator.note if mark.locator else None
         if note is None:
@@ -70,11 +75,20 @@ def page_locators(marks: list[Mark], anchor_pages: dict[str, int]) -> list[PageL
             continue
         note_id = note_ids(mark.locator.text_id, note)[1]
         if note_id in anchor_pages:
-            notes.setdefault((anchor_pages[note_id], note), note_id)
+            notes.setdefault(anchor_pages[note_id], {}).setdefault(note, note_id)
     runs = page_runs(body)
-    found = runs + [PageLocator(page, page, target, note) for (page, note), target in notes.items()
-                    if not any(run.first <= page <= run.last for run in runs)]
-    return sorted(found, key=lambda loc: (loc.first, loc.note is not None, loc.note or 0))
+    found = list(runs)
+    for page, on_page in notes.items():
+        if any(run.first <= page <= run.last for run in runs):
+            continue
+        numbers: list[list[int]] = []
+        for n in sorted(on_page):
+            if numbers and n == numbers[-1][-1] + 1:
+                numbers[-1].append(n)
+            else:
+                numbers.append([n])
+        found += [PageLocator(page, page, on_page[run[0]], tuple(run)) for run in numbers]
+    return sorted(found, key=lambda loc: (loc.first, bool(loc.notes), loc.notes))
 
 
 @dataclass
@@ -112,7 +126,8 @@ def _in_order(marks: list[Mark], key) -> list[tuple[object, list[Mark]]]:
 def broken_up(marks: list[Mark], anchor_pages: dict[str, int], level: int,
               limit: int = MAX_LOCATORS) -> tuple[list[PageLocator], list[Line]]:
     """`marks` as one line's locators if they are at most `limit`; otherwise none, and lines at
-    `level` for each text's marks, and for each section's where a text has more than `limit`.
+    `level` for each text's marks; where a text has more than `limit`, for each chapter's, and
+    where a chapter has more, for each of its sections'.
     Marks are in reading order, so the lines are in the book's order."""
     found = page_locators(marks, anchor_pages)
     if len(found) <= limit:
@@ -123,8 +138,13 @@ def broken_up(marks: list[Mark], anchor_pages: dict[str, int], level: int,
         if len(text_found) <= limit:
             lines.append(Line(level, text_found, text=title))
             continue
-        for section, in_section in _in_order(in_text, lambda m: m.locator.section):
-            lines.append(Line(level, page_locators(in_section, anchor_pages), text=title, section=section))
+        for chapter, in_chapter in _in_order(in_text, lambda m: m.locator.chapter):
+            chapter_found = page_locators(in_chapter, anchor_pages)
+            if len(chapter_found) <= limit:
+                lines.append(Line(level, chapter_found, text=title, section=chapter))
+                continue
+            for section, in_section in _in_order(in_chapter, lambda m: m.locator.section):
+                lines.append(Line(level, page_locators(in_section, anchor_pages), text=title, section=section))
     return [], [line for line in lines if line.locators]
 
 
