@@ -55,7 +55,8 @@ def parser() -> argparse.ArgumentParser:
                    help="the manifest to build from (default: anthology.yml)")
     p.add_argument("--only", choices=["epub", "pdf"], help="build only the EPUB or only the PDF")
     p.add_argument("--check", action="store_true",
-                   help="after building, validate the EPUB with EPUBCheck; any error or warning fails the build")
+                   help="after building, validate the EPUB with EPUBCheck and check the print index; any "
+                        "EPUBCheck error or warning, or any print index warning, fails the build")
     p.add_argument("--proof", nargs="?", const="", type=proof_pages, metavar="PAGES",
                    help="after building, render PDF pages to PNG in output/proof/ with a contact sheet "
                         "(default: a chosen set of pages; or e.g. 1,5,7-9)")
@@ -214,6 +215,14 @@ def _finish(args: argparse.Namespace, result, say) -> int:
         with atomic_path(target) as part:
             sheets = impose(result.outputs["pdf"], part, sheets_per_signature=args.booklet or None)
         say(f"booklet {target.name} ({sheets} A4 sheets, print duplex, flip on the short edge)")
+    failed = False
+    if args.check and "pdf" in result.outputs:
+        from .apparatus.index_print import checked_warnings
+        problems = checked_warnings(result.warnings)  # printed above, as warnings
+        if problems:
+            print(f"error: the print index has {len(problems)} problem(s) in {result.outputs['pdf'].name}",
+                  file=sys.stderr)
+            failed = True
     if args.check and "epub" in result.outputs:
         from .validate import epubcheck
         findings = epubcheck(result.outputs["epub"])
@@ -223,6 +232,8 @@ def _finish(args: argparse.Namespace, result, say) -> int:
             print(f"error: EPUBCheck found {len(findings)} problem(s) in {result.outputs['epub'].name}", file=sys.stderr)
             return 1
         say("EPUBCheck: no errors or warnings")
+    if failed:
+        return 1
     say(f"done in {result.timings['total']:.1f} s")
     return 0
 

@@ -4,15 +4,17 @@ EPUB (`epub_index_section`): an index section, rendered from `templates/index-ep
 locators link to the marks, one link per paragraph or note, labelled with the text and section
 they lead to ("Trotsky, ch. 2 §1").
 
-PDF (`print_index_html`): the page numbers come from the laid-out book (each mark's anchor page),
-merged into ranges, rendered from `templates/index.html.j2` and laid out as its own back-matter
-document after the book, so the book is laid out once.
+PDF (`print_index_html`): the page numbers come from the laid-out book (each mark's anchor page,
+a note's from where the note is printed: `139n11`), merged into ranges and broken into sub-entries
+where a line would hold too many (index_print), rendered from `templates/index.html.j2` and laid
+out as its own back-matter document after the book, so the book is laid out once.
 """
 from __future__ import annotations
 
 from html import escape
 
 from .index import Heading, IndexData, Mark, entries, index_for, index_marks, letter_groups
+from .index_print import MAX_LOCATORS, print_index
 from .templating import environment, markdown_blocks
 
 TITLE = "Index"
@@ -83,49 +85,24 @@ def epub_index_section(book, tree: dict, cache=None) -> list:
 
 # ------------------------------------------------------------------ print index
 
-def page_runs(pages: dict[int, str]) -> list[dict]:
-    """`{45: a, 46: b, 47: c, 52: d}` (page → the first mark on it) → runs of consecutive pages:
-    `[{label: "45–47", target: a}, {label: "52", target: d}]`, each linking to its first mark."""
-    runs: list[list[int]] = []
-    for n in sorted(pages):
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return [{"label": f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]), "target": pages[run[0]]}
-            for run in runs]
+def print_entries(index_data: IndexData, anchor_pages: dict[str, int],
+                  warnings: list[str] | None = None) -> list[dict]:
+    """The print index as plain data for the template: letter groups of entries with page numbers
+    (see index_print); its warnings are added to `warnings`."""
+    groups, found = print_index(index_data, anchor_pages)
+    if warnings is not None:
+        warnings.extend(w for w in found if w not in warnings)
+    return [{"letter": letter, "entries": [entry.as_dict() for entry in group]} for letter, group in groups]
 
 
-def print_entries(index_data: IndexData, anchor_pages: dict[str, int]) -> list[dict]:
-    """The print index as plain data for the template: letter groups of entries with page ranges."""
-    def pages(marks):
-        first: dict[int, str] = {}
-        for mark in marks:
-            if mark.id in anchor_pages:
-                first.setdefault(anchor_pages[mark.id], mark.id)
-        return page_runs(first)
-
-    groups = []
-    for letter, group in letter_groups(entries(index_data.headings, index_data.marks)):
-        rows = []
-        for entry in group:
-            subs = [{"heading": sub, "pages": pages(found)} for sub, found in entry.subs]
-            rows.append({
-                "id": entry.heading.id,
-                "heading": entry.heading.heading,
-                "pages": pages(entry.locators),
-                "subs": [s for s in subs if s["pages"]],
-                "see": entry.see.heading if entry.see else None,
-                "see_also": [h.heading for h in entry.see_also],
-            })
-        groups.append({"letter": letter, "entries": rows})
-    return groups
-
-
-def print_index_html(book, index_data: IndexData, anchor_pages: dict[str, int]) -> str:
-    """The print index as an HTML document (templates/index.html.j2), for the PDF's back matter."""
+def print_index_html(book, index_data: IndexData, anchor_pages: dict[str, int],
+                     warnings: list[str] | None = None) -> str:
+    """The print index as an HTML document (templates/index.html.j2), for the PDF's back matter.
+    `anchor_pages`: every element id of the book → its folio (index marks and notes among them)."""
     from .. import templating
 
+    groups = print_entries(index_data, anchor_pages, warnings)
+    depth = max((sub["level"] for group in groups for entry in group["entries"] for sub in entry["subs"]), default=1)
     env = templating.environment(book.design_root / "templates")
     return env.get_template("index.html.j2").render(
-        book=book.meta, lang=book.language, title=TITLE, groups=print_entries(index_data, anchor_pages))
+        book=book.meta, lang=book.language, title=TITLE, groups=groups, depth=depth, most=MAX_LOCATORS)

@@ -41,6 +41,12 @@ class Locator:
     text_title: str
     section: str  # "ch. 2 §1", "Conclusion", or "" before the first heading
     place: str    # "¶23" or "n. 4"
+    note: int | None = None
+    """The number of the note the place is in (None in the running text): print gives a note's
+    page from where the note itself is printed, which may not be its call's page."""
+    chapter: str = ""
+    """The chapter's label alone ("ch. 2"), or the section's before a text's first chapter: the
+    print index breaks a text's long list of pages by chapter before it breaks it by section."""
 
     @property
     def label(self) -> str:
@@ -76,7 +82,8 @@ class SectionTracker:
 
     def locator(self, note: int | None = None) -> Locator:
         place = f"n. {note}" if note else f"¶{max(self.paragraph_number, 1)}"
-        return Locator(self.text_id, self.text_title, self.section_label(), place)
+        chapter = (self.chapter or self.section or ("", False))[0]
+        return Locator(self.text_id, self.text_title, self.section_label(), place, note or None, chapter)
 
 
 def short_subtitle(subtitle: str) -> str:

@@ -208,8 +208,9 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
     and the index (None without one)."""
     measured = [i for i, part in enumerate(laid) if part.html is not None]
     for _ in range(ROUNDS):
+        index_warnings: list[str] = []  # those of the index laid out last, the one printed
         placed = join.place(laid)
-        anchors = _folios(placed)
+        anchors = _folios(placed) | _note_folios(placed)
         if index_data:  # the contents lists the index, laid out after the book
             anchors.setdefault(apparatus.index_pages.SECTION_ID, join.right_hand(_end(placed)))
         tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.design_root,
@@ -217,7 +218,8 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
                              first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured}
         overlay_tasks = {id(item): _overlay_task(book, item, work) for item in placed
                          if item.part.first_folio is None and any(item.part.folio_kinds)}
-        index_task = _index_task(book, index_data, anchors, join.right_hand(_end(placed)), work) if index_data else None
+        index_task = (_index_task(book, index_data, anchors, join.right_hand(_end(placed)), work, index_warnings)
+                      if index_data else None)
         # Started in order of the time they take: the index (dense with links and columns), then
         # the folio overlays and the measured parts, the longest first.
         order = [index_task] if index_task else []
@@ -232,6 +234,7 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
             break
     else:
         warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
+    warnings += index_warnings
     overlays = [join.Overlay(done[id(task)].target, item.first_folio - 1,
                              [page for page, kind in enumerate(item.part.folio_kinds) if kind])
                 for item in placed if (task := overlay_tasks.get(id(item)))]
@@ -245,6 +248,13 @@ def _end(placed: list[join.PlacedPart]) -> int:
 
 def _folios(placed: list[join.PlacedPart]) -> dict[str, int]:
     return {name: folio for item in placed for name, folio in item.part.anchor_pages(item.first_folio).items()}
+
+
+def _note_folios(placed: list[join.PlacedPart]) -> dict[str, int]:
+    """Each footnote's id → the folio its text is printed on (the footnote check's placements),
+    which is where the print index sends the reader of a word in a note."""
+    return {note.note_id: item.first_folio + note.note_page - 1
+            for item in placed for note in item.part.footnotes.placements if note.note_page}
 
 
 def _by_book_page(placed: list[join.PlacedPart], per_page) -> list:
@@ -266,8 +276,11 @@ def _overlay_task(book: Book, item: join.PlacedPart, work: Path) -> PartTask:
                     first_folio=item.first_folio, tagged=False, effort=2000 * item.part.pages)
 
 
-def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path) -> PartTask:
-    html = parts.with_style(apparatus.print_index_html(book, index_data, anchors), page_css(book))
+def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path,
+                warnings: list[str]) -> PartTask:
+    """The print index, its page numbers from `anchors` (a footnote's anchor is where its text is
+    printed); what it cannot print well is added to `warnings`."""
+    html = parts.with_style(apparatus.print_index_html(book, index_data, anchors, warnings), page_css(book))
     part = parts.split(html)[-1]
     return PartTask("index", part.html, book.design_root, target=work / "index.pdf", first_folio=first_folio,
                     tagged=TAGGED)
