@@ -17,11 +17,15 @@ from .model import Document
 
 REASONS = {
     "opener-repeated-heading": "the text's first heading repeats the title or subtitle its opener already shows",
+    "opener-section-promoted": "a heading in the section of a dropped repeated heading moves up a level, so that "
+                               "no heading level is skipped after the title",
     "opener-source-note-omitted": "the manifest's source line (`published`) says what the source's own note says "
                                   "(`omit_source_note`)",
 }
 
 _FIRST_HEADING = re.compile(r"\A\s*(#{1,6})[ \t]+(?P<text>[^\n]*?)[ \t]*(?:\{[^{}\n]*\})?[ \t]*(?:\n|\Z)")
+_HEADING_LINE = re.compile(r"^(#{1,6})[ \t]")
+_FENCE = re.compile(r"^\s*(```|~~~)")
 _MARKUP = re.compile(r"\\(?=.)|[*_`~^]")
 
 
@@ -42,12 +46,29 @@ def repeats_opener(heading: str, title: str, subtitle: str = "") -> bool:
 def drop_repeated_heading(doc: Document, title: str, subtitle: str = "") -> Document:
     """`doc` without its first heading when the heading is the body's first block and repeats
     the opener (logged as `opener-repeated-heading`). A heading after any text, or one that says
-    more than the opener (a note call, other words), stays."""
+    more than the opener (a note call, other words), stays. The headings of the dropped heading's
+    section (up to the next heading of its level or above) each move up a level, so the text's
+    sections follow its title without a skipped level (`opener-section-promoted`)."""
     found = _FIRST_HEADING.match(doc.body)
-    if found and repeats_opener(found.group("text"), title, subtitle):
-        heading = found.group(0).strip()
-        doc.body = doc.body[found.end():].lstrip("\n")
-        doc.log("opener-repeated-heading", heading, "", "first heading")
+    if not (found and repeats_opener(found.group("text"), title, subtitle)):
+        return doc
+    level = len(found.group(1))
+    doc.log("opener-repeated-heading", found.group(0).strip(), "", "first heading")
+    body = doc.body[found.end():].lstrip("\n")
+    lines = body.split("\n")
+    fenced = False
+    for i, line in enumerate(lines):
+        fenced ^= bool(_FENCE.match(line))
+        heading = None if fenced else _HEADING_LINE.match(line)
+        if not heading:
+            continue
+        if len(heading.group(1)) <= level:
+            break  # the dropped heading's section ends here
+        if len(heading.group(1)) <= 2:
+            continue  # a text's sections are level 2 at the highest (its title is level 1)
+        lines[i] = line[1:]
+        doc.log("opener-section-promoted", line, lines[i], "after the first heading")
+    doc.body = "\n".join(lines)
     return doc
 
 
