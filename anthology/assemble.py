@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment
 
+from .credits import credit_fields
 from .footnotes import NOTE_CALL
 from .manifest import Book, TextEntry
 from .model import Document
@@ -44,7 +45,8 @@ def text_markdown(book: Book, item: AssembledText, env: Environment | None = Non
     env = env or environment(book.design_root / "templates", markdown=True)
     entry, doc = item.entry, item.document
     lang = entry.language or book.language
-    parts = [env.get_template("opener.md.j2").render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta)]
+    parts = [env.get_template("opener.md.j2").render(text=entry, lang=lang, source_note=doc.source_note, book=book.meta,
+                                                     credits=credit_fields(entry, lang))]
     body = prefix_note_labels(demote_unknown(doc.body), entry.id)
     parts.append(body.strip() + "\n")
     if entry.questions:

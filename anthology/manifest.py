@@ -43,7 +43,21 @@ class TextEntry:
     source_name: str = ""
     language: str = ""
     published: str = ""
+    """The opener's one source line: where and how the text first appeared (never its date again)."""
     source_url: str = ""
+    extent: str = ""
+    """What part of the work the book gives ("Introduction and Chapters 1–5"): the editor's words,
+    set in roman on a line of their own, never as part of the author's subtitle."""
+    translator: str = ""
+    translated_from: str = ""
+    """The language the text was translated from ("Russian"); with `translator`, credited in the
+    opener and the colophon (anthology.credits)."""
+    accessed: str = ""
+    """When the copy was taken from `source_url` (YYYY-MM-DD), as the source files say."""
+    source_note_label: str = ""
+    """The label set over the source's own note on the text ("Author’s preface")."""
+    omit_source_note: bool = False
+    """Leave the source's own note out of the opener: `published` already says it."""
     options: dict = field(default_factory=dict)
     editorial: dict = field(default_factory=dict)
     editorial_file: Path | None = None
@@ -324,7 +338,10 @@ def _text_entry(raw: dict, i: int, root: Path, name: str, lines: dict, problems:
         author=raw["author"], date=str(raw["date"]), subtitle=raw.get("subtitle", ""),
         short_title=raw.get("short_title", ""), source_name=raw.get("source_name", ""),
         language=raw.get("language", ""), published=raw.get("published", ""),
-        source_url=raw.get("source_url", ""), options=options, profile=raw.get("profile", ""),
+        source_url=raw.get("source_url", ""), extent=raw.get("extent", ""),
+        translator=raw.get("translator", ""), translated_from=raw.get("translated_from", ""),
+        accessed=str(raw.get("accessed", "")), source_note_label=raw.get("source_note_label", ""),
+        omit_source_note=bool(raw.get("omit_source_note", False)), options=options, profile=raw.get("profile", ""),
         editorial=editorial, editorial_file=editorial_file, cleaning=raw.get("cleaning") or {},
         questions=list(raw.get("questions") or []), files=tuple(files),
     )

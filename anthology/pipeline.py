@@ -20,6 +20,7 @@ from pathlib import Path
 from . import apparatus, cache, doctree, report
 from .cache import Cache
 from .assemble import AssembledText, text_markdown
+from .opener import fit_to_opener
 from .passes import apply_pass
 from .errors import AnthologyError, EditorialError, ManifestError, SourceError
 from .sanitise import sanitise
@@ -62,6 +63,7 @@ def read_text(book: Book, entry: TextEntry, warnings: list[str]) -> Document:
         doc.changes[:0] = repairs
         for name, config in entry.cleaning.items():
             doc = apply_pass(name, doc, config=config or {}, project_dir=book.root, origin=origin)
+        doc = fit_to_opener(doc, title=entry.title, subtitle=entry.subtitle, omit_note=entry.omit_source_note)
     except PandocError as exc:  # a reader's Pandoc run (the Muse reader's) failed on the text
         raise SourceError(pandoc_problem(exc, book, entry)) from exc
     except SourceError as exc:

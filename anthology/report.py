@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from . import inputs, passes, sources, typography
+from . import inputs, opener, passes, sources, typography
 from .outputs import write_text
 from .prose import count_words
 from .templating import environment
@@ -15,8 +15,8 @@ from .templating import environment
 
 def rule_reasons() -> dict[str, str]:
     """The one-line reason of every rule that logs changes, by id: the decoding's (mojibake), the
-    readers', the cleaning passes' and the house typography's."""
-    return {**inputs.REASONS, **sources.reasons(), **passes.reasons(), **typography.reasons()}
+    readers', the cleaning passes', the opener's and the house typography's."""
+    return {**inputs.REASONS, **sources.reasons(), **passes.reasons(), **opener.REASONS, **typography.reasons()}
 
 
 def report_data(book, texts) -> dict:

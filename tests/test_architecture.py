@@ -6,7 +6,7 @@ inside functions count too: a deferred import is still a dependency. The layers,
 
     base        errors, model, contracts, prose, pandoc, doctree, templating, inputs, outputs,
                 progress, workers, editorial, footnotes, validate, project, sanitise, limits,
-                profiles
+                profiles, opener (what a text's opener says), credits (translations, sources, dates)
     readers     sources (one reader per format), passes (what the manifest's `cleaning:` names),
                 typography (house style)
     manifest    the validated Book
@@ -29,7 +29,8 @@ LAYERS: list[list[str]] = [
     ["anthology.errors", "anthology.model", "anthology.contracts", "anthology.prose", "anthology.pandoc",
      "anthology.doctree", "anthology.templating", "anthology.inputs", "anthology.outputs", "anthology.progress",
      "anthology.workers", "anthology.editorial", "anthology.footnotes", "anthology.validate", "anthology.project",
-     "anthology.sanitise", "anthology.limits", "anthology.profiles", "anthology"],
+     "anthology.sanitise", "anthology.limits", "anthology.profiles", "anthology.opener", "anthology.credits",
+     "anthology"],
     ["anthology.sources", "anthology.passes", "anthology.typography"],
     ["anthology.manifest"],
     ["anthology.cache", "anthology.assemble", "anthology.report"],

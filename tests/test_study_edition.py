@@ -131,7 +131,8 @@ def test_readings_are_named_from_their_headings(plan):
     assert labels[1] == ("The Revolution Betrayed", "Chapter 2, §2 to Chapter 3")
     assert ("Why Russia Isn’t Socialist", "§§I–V") in labels
     assert ("Genesis of Bureaucratic Socialism: Part I", "") in labels  # a whole text: its running head
-    assert ("Genesis of Bureaucratic Socialism", "Part II, up to §2.1") in labels
+    assert ("Genesis of Bureaucratic Socialism: Part II", "up to §2.1") in labels  # its "Part II" heading is the opener's
+    assert ("Genesis of Bureaucratic Socialism: Part II", "§2.1") in labels
     assert plan[0].parts[0].paragraphs == "¶ 1–84" and plan[1].parts[0].paragraphs == "¶ 85–180"
 
 

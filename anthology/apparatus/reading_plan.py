@@ -186,6 +186,8 @@ def default_label(segs: list[Segment], first: int, stop: int, last_named: int | 
     start = heading_label(segs, first)
     if before:
         until = heading_label(segs, stop)
+        if not start:  # from the text's start, no heading before `stop` (its title says where)
+            return f"up to {until}"
         prefix = f"{start}, "
         return f"{start}, up to {until.removeprefix(prefix)}"
     if last_named is None:
@@ -229,7 +231,7 @@ def resolve(book, tree: dict) -> list[PlannedMeeting]:
             label = reading.label or default_label(segs, first, stop, last_named, bool(reading.before))
             parts.append(Part(
                 text_id=text_id,
-                title=entry.title if label else running_head(entry, book.texts),
+                title=running_head(entry, book.texts),  # two parts of one work named apart
                 label=label,
                 start=segs[first].ident,
                 end=_reading_end(text_id, segs, first, stop),

@@ -1,5 +1,5 @@
-"""The EPUB's cover: an image of the title, subtitle and authors set in the book's typeface, and the
-XHTML page that shows it.
+"""The EPUB's cover and title page: an image of the title, subtitle and authors set in the book's
+typeface, the XHTML page that shows it, and the title page with the colophon after it.
 
 WeasyPrint lays the cover out from `templates/cover.html.j2` (so it uses the bundled EB Garamond,
 with kerning and ligatures) and Poppler's `pdftoppm` rasterises the one page. Both are
@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ...credits import book_credits, long_date, sentence
 from ...manifest import Book
 from ...templating import environment
 
@@ -114,3 +115,19 @@ def cover_xhtml(book: Book, image_href: str) -> bytes:
 </body>
 </html>
 """.encode("utf-8")
+
+
+TITLE_PAGE_TEMPLATE = "title-page.xhtml.j2"
+
+
+def title_page_xhtml(book: Book) -> bytes:
+    """The title page and colophon (`templates/title-page.xhtml.j2`), in place of Pandoc's title
+    page, which sets the subtitle as a second `<h1>`, prints the ISO date and names no editor: one
+    `<h1>`, the date written out in the book's language, "Edited by …", and every text's credits
+    (translation, source, access date) as the print colophon gives them."""
+    env = environment(book.design_root / "templates")
+    env.filters["sentence"] = sentence
+    page = env.get_template(TITLE_PAGE_TEMPLATE).render(
+        book=book.meta, lang=book.language, authors=authors(book), texts=book.texts,
+        credits=book_credits(book), edition_date=long_date(book.meta["date"], book.language))
+    return page.encode("utf-8")

@@ -25,7 +25,7 @@ from ...progress import Progress
 from ...project import inside_project
 from . import a11y, chapters as epub_chapters
 from ... import pandoc
-from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover
+from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover, title_page_xhtml
 from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
                            write_entries, x)
 from .. import Finished
@@ -36,6 +36,7 @@ from .paragraph_numbers import write_paragraph_numbers
 STYLESHEET = "EPUB/styles/stylesheet1.css"
 NAV = "EPUB/nav.xhtml"
 COVER_PAGE = "text/cover.xhtml"
+TITLE_PAGE = "EPUB/text/title_page.xhtml"
 
 
 def epub_metadata(book: Book) -> dict:
@@ -188,6 +189,8 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
            warnings: list[str], print_folios: dict[str, int] | None = None,
            cover: Callable[[], bytes] | None = None) -> dict[str, bytes]:
     """Everything after Pandoc, on the zip's entries."""
+    if TITLE_PAGE in entries:
+        entries[TITLE_PAGE] = title_page_xhtml(book)
     package = Package(entries["EPUB/content.opf"])
     spine = package.spine_hrefs()
     documents = {name: parse(entries[name]) for name in spine}

@@ -21,6 +21,7 @@ from ... import pandoc
 from ...pandoc import FILTERS
 from ...typography.output import for_output
 from ...apparatus.locators import running_head
+from ...credits import book_credits, long_date, sentence
 from ...templating import environment
 
 
@@ -58,20 +59,6 @@ def page_css(book: Book) -> str:
             f"@page :left {{ margin-left: {page.outer}; margin-right: {page.inner}; }}\n"
             f"@page :right {{ margin-left: {page.inner}; margin-right: {page.outer}; }}\n"
             f"html {{ font-size: {page.font_size}; }}\n")
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
-def long_date(value) -> str:
-    """The manifest's `YYYY[-MM[-DD]]` as an English reader writes it: "21 November 2026"."""
-    parts = [int(p) for p in str(value).split("-")]
-    if len(parts) == 3:
-        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0])
 
 
 def authors(texts: list[TextEntry]) -> list[str]:
@@ -143,12 +130,13 @@ def print_frame(book: Book, book_ast: dict, body: str = "") -> str:
     (half-title, title page, colophon, contents). The book's sections are laid out apart from it
     (`sections`, `section_html`, render/pdf/edition.py)."""
     env = environment(book.design_root / "templates")
+    env.filters["sentence"] = sentence
     template = env.get_template("print.html.j2")
     contents = [{"entry": entry, "title": running_head(entry, book.texts)} for entry in book.texts]
     return template.render(book=book.meta, lang=book.language, texts=book.texts, contents=contents,
                            parts=other_parts(book, book_ast), authors=authors(book.texts),
-                           page=page_geometry(book), page_css=Markup(page_css(book)), edition_date=long_date(book.meta["date"]),
-                           body=Markup(body))
+                           page=page_geometry(book), page_css=Markup(page_css(book)), edition_date=long_date(book.meta["date"], book.language),
+                           credits=book_credits(book), body=Markup(body))
 
 
 def sections(book: Book, book_ast: dict, skip: set[str] = frozenset()) -> list[tuple[str, str]]:
