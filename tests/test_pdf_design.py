@@ -214,8 +214,10 @@ def test_openers_carry_no_running_head_and_a_dropped_folio(built, texts, text_st
         assert lines[-1] == str(folio)  # the folio at the foot
 
 
-def test_running_heads_name_the_right_text(built, texts, text_starts):
+def test_running_heads_name_the_right_text(built, epub, texts, text_starts):
     starts = sorted((folio, text_id) for text_id, folio in text_starts.items())
+    chapters = {entry.id: [h.split(": ", 1)[-1].split(". ", 1)[-1] for h in epub.headings(entry.id, 2)]
+                for entry in built.book.texts}
     checked = 0
     for (first, text_id), (after, _) in zip(starts, starts[1:] + [(len(texts), None)]):
         entry = next(t for t in built.book.texts if t.id == text_id)
@@ -224,8 +226,11 @@ def test_running_heads_name_the_right_text(built, texts, text_starts):
             head = [line.strip() for line in texts[folio - 1].splitlines() if line.strip()][:2]
             if not head:
                 continue  # a blank page
-            expected = entry.author if folio % 2 == 0 else print_html_module.running_head(entry, built.book.texts)
-            assert str(folio) in head and expected in head, (folio, head, expected)
+            # verso: the author, or a long text's title; recto: the title, or a long text's chapter
+            # (the scheme is tested in test_page_makeup.py)
+            title = print_html_module.running_head(entry, built.book.texts)
+            expected = (entry.author, title) if folio % 2 == 0 else (title, *chapters.get(entry.id, ()))
+            assert str(folio) in head and any(e in line for e in expected for line in head), (folio, head, expected)
             assert not any(o.author in head or o.title in head for o in others)
             checked += 1
     assert checked >= 20

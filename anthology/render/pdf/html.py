@@ -23,6 +23,7 @@ from ...typography.output import for_output
 from ...apparatus.locators import running_head
 from ...credits import book_credits, long_date, sentence
 from ...templating import environment
+from . import running_heads
 
 
 
@@ -71,23 +72,38 @@ def authors(texts: list[TextEntry]) -> list[str]:
 
 
 def mark_part_headings(book: Book, book_ast: dict) -> dict:
-    """A copy of the AST whose level-1 headings carry their running heads as data attributes,
-    for the style sheet's `string-set` and `bookmark-label`: a text's short title and author; a
-    part of the book's own (a glossary) its heading and the book's title. The blocks that change
-    are copied; the shared AST (the EPUB's too) is left as it was."""
+    """A copy of the AST whose headings carry their running heads as data attributes, for the
+    style sheet's `string-set` and `bookmark-label` (the scheme: render/pdf/running_heads.py):
+    `data-author` the verso's, `data-running-head` the recto's. The blocks that change are copied;
+    the shared AST (the EPUB's too) is left as it was."""
     by_id = {entry.id: entry for entry in book.texts}
     blocks = []
-    for block in book_ast["blocks"]:
+    chapter_heads = False
+    for index, block in enumerate(book_ast["blocks"]):
         if header_level(block) == 1:
             (ident, classes, keyvals), inlines = attrs(block), header_inlines(block)
             entry = by_id.get(ident)
-            if entry:
+            chapter_heads = bool(entry) and running_heads.has_chapter_heads(_section_blocks(book_ast["blocks"], index))
+            if chapter_heads:
+                heads = [["data-running-head", running_head(entry, book.texts)],
+                         ["data-author", running_head(entry, book.texts)]]
+            elif entry:
                 heads = [["data-running-head", running_head(entry, book.texts)], ["data-author", entry.author]]
             else:
                 heads = [["data-running-head", stringify(inlines)], ["data-author", book.meta["title"]]]
             block = header(1, ident, classes, [*keyvals, *heads], inlines)
+        elif chapter_heads and header_level(block) == 2:
+            (ident, classes, keyvals), inlines = attrs(block), header_inlines(block)
+            block = header(2, ident, classes, [*keyvals, ["data-running-head", running_heads.chapter_head(block)]],
+                           inlines)
         blocks.append(block)
     return {**book_ast, "blocks": blocks}
+
+
+def _section_blocks(blocks: list[dict], start: int) -> list[dict]:
+    """The blocks of the level-1 section whose heading is `blocks[start]`."""
+    end = next((i for i in range(start + 1, len(blocks)) if header_level(blocks[i]) == 1), len(blocks))
+    return blocks[start:end]
 
 
 def other_parts(book: Book, book_ast: dict) -> tuple[list[dict], list[dict]]:
