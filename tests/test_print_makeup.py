@@ -90,6 +90,22 @@ def test_never_more_than_two_hyphenated_lines_in_a_row(tmp_path, monkeypatch):
     assert longest_run(column_text(tmp_path, text)) == 1
 
 
+def test_a_note_call_is_held_to_the_word_before_it():
+    """A call alone at the start of a line ("… 13 times / over. ⁷⁸" printed "over." then "78" on
+    a line of its own, Conrad II) is prevented by holding the word and the call together."""
+    from anthology import pandoc
+    from anthology.render.pdf.html import body_html_json
+
+    ast = pandoc.convert("# T {.text}\n\ngrew by some 11 or 13 times over.[^1] And[^2]\n\n[^1]: A note.\n[^2]: Another.\n",
+                         "json", from_format="markdown")
+    html = body_html_json(ast)
+    assert re.search(r'<span class="with-call">over\.<span id="t-fn1" class="footnote" data-note="1">A note\.</span></span>',
+                     html), html
+    assert '<span class="with-call">And<span id="t-fn2" class="footnote"' in html
+    css = (ROOT / "styles" / "print.css").read_text(encoding="utf-8")
+    assert re.search(r"\.with-call\s*\{\s*white-space:\s*nowrap", css)
+
+
 def test_the_style_sheet_declares_the_limits():
     css = (ROOT / "styles" / "print.css").read_text()
     chars = re.search(r"html \{[^}]*hyphens: auto;[^}]*hyphenate-limit-chars: (\d+) (\d+) (\d+);", css)
