@@ -111,6 +111,17 @@ def opens_part(runs, g: Grid) -> bool:
     return not any(is_head(r, g) for r in runs)
 
 
+def opens_closing_matter(runs, g: Grid) -> bool:
+    """A page whose first line of text is the "For discussion" block that closes a text: kept
+    whole (a question is not split from its heading), it may leave the page before it short, as
+    the start of a new text may."""
+    lines = body_lines(runs, g)
+    if not lines:
+        return False
+    first = " ".join(r.text.strip() for r in sorted((r for r in runs if r.y == lines[0]), key=lambda r: r.x))
+    return first.lower().startswith("for discussion")
+
+
 def blank_lines_above_notes(pages, g: Grid | None = None) -> list[tuple[int, float]]:
     """(folio, blank body lines between the last body line and the notes) of every page with notes."""
     g = g or grid(pages)
@@ -130,10 +141,12 @@ def blank_lines_above_notes(pages, g: Grid | None = None) -> list[tuple[int, flo
 
 def short_pages(pages) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     """Pages of running text that end short: (folio, blank lines) with notes, and without notes;
-    a page followed by a part's opening page (or a blank one) is left out."""
+    a part's opening page (its display heading is not running text), and a page followed by a
+    part's opening page (or a blank one) or by a text's closing questions, are left out."""
     g = grid(pages)
     with_notes = [(f, n) for f, n in blank_lines_above_notes(pages, g)
-                  if n >= 0.5 and f < len(pages) and not opens_part(pages[f], g)]
+                  if n >= 0.5 and f < len(pages) and not opens_part(pages[f - 1], g)
+                  and not opens_part(pages[f], g) and not opens_closing_matter(pages[f], g)]
     noted = {f for f, _ in blank_lines_above_notes(pages, g)}
     without = []
     for folio, runs in enumerate(pages, start=1):
@@ -185,7 +198,8 @@ def pdf(built) -> Path:
 
 def test_no_page_is_left_short_above_its_notes(pdf):
     """Issue 17: a long note runs over to the next page rather than pushing text lines away, so
-    no page leaves 3 or more blank lines above its notes, unless the next page opens a new part."""
+    no page leaves 3 or more blank lines above its notes, unless the next page opens a new part
+    or the text's closing questions (the last page of its running text)."""
     pages = page_runs(pdf)
     notes, _ = short_pages(pages)
     assert [(f, round(n, 1)) for f, n in notes if n >= SHORT_LINES - 0.5] == []
