@@ -197,6 +197,7 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
         from ...apparatus.reading_plan import fill_print_pages
 
         fill_print_pages(documents.values(), print_folios)
+    _dash_unfilled_pages(documents.values())
     nav = parse(entries[NAV])
 
     placed = []
@@ -205,7 +206,7 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
         placed = insert_page_breaks(documents, page_starts, problems, front=_title_page(documents),
                                     stand_ins={PRINT_CONTENTS: (NAV, nav.find(x("body")))})
         warnings.extend(f"EPUB page list: {problem}" for problem in problems)
-    glossary_links.link_both_ways(documents, text_titles(book))
+    glossary_links.link_both_ways(documents, text_titles(book), _glossary_finder(book))
 
     back_matter = {}
     for name, root in documents.items():
@@ -232,6 +233,16 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
     return entries
 
 
+def _dash_unfilled_pages(roots) -> None:
+    """A dash in each page cell of the preface's plan table that has no print page (an EPUB built
+    without the PDF): written as text, since e-ink readers drop generated content."""
+    for root in roots:
+        for node in root.iter():
+            classes = (node.get("class") or "").split()
+            if "plan-pages" in classes and "labelled" not in classes and not node.text and not len(node):
+                node.text = "\u2013"
+
+
 def _title_page(documents: dict) -> tuple[str, object] | None:
     """Where the pages of print-only front matter are marked: the start of the title page."""
     name = next((name for name in documents if name.endswith("title_page.xhtml")), None)
@@ -239,6 +250,17 @@ def _title_page(documents: dict) -> tuple[str, object] | None:
         return None
     body = documents[name].find(x("body"))
     return name, next((child for child in body if child.tag == x("section")), body)
+
+
+def _glossary_finder(book: Book) -> Callable[[str], list[str]] | None:
+    """text → the glossary anchors of the terms it uses (the glossary's own matcher)."""
+    from ...apparatus.glossary import glossary_for, matcher
+
+    terms = glossary_for(book)
+    if not terms:
+        return None
+    match, by_id = matcher(terms), {term.id: term for term in terms}
+    return lambda text: [by_id[found.key].anchor for found in match.search_text(text)]
 
 
 def text_titles(book: Book) -> dict[str, str]:

@@ -17,6 +17,7 @@ there).
 from __future__ import annotations
 
 import copy
+from typing import Callable
 from xml.etree import ElementTree as ET
 
 from .package import EPUB_TYPE, element, local_name, parent_map, x
@@ -80,10 +81,14 @@ def _definition_copy(dd: ET.Element, glossary_file: str) -> list[ET.Element]:
     return blocks
 
 
-def link_both_ways(documents: dict[str, ET.Element], titles: dict[str, str]) -> int:
+def link_both_ways(documents: dict[str, ET.Element], titles: dict[str, str],
+                   terms_in: Callable[[str], list[str]] | None = None) -> int:
     """Make every glossary link in `documents` (parsed XHTML by zip path, in spine order) a note
     call to a pop-up definition in its own file, and give every glossary entry its "Used in"
-    back-links (`titles`: text id → how the list names the text). Returns the links made."""
+    back-links (`titles`: text id → how the list names the text). A term used only in the
+    authors' notes (never linked there: a pop-up inside a pop-up) leads back to the first note of
+    each text that uses it, as `terms_in` (text → the anchors of the terms it uses) finds them.
+    Returns the links made."""
     found = _glossary_entries(documents)
     if found is None:
         return 0
@@ -130,10 +135,35 @@ def link_both_ways(documents: dict[str, ET.Element], titles: dict[str, str]) -> 
             for aside in notes:
                 holder.append(aside)
             section.append(holder)
+    if terms_in is not None:
+        _uses_in_notes(documents, glossary_path, uses, terms_in, titles)
     for anchor, (_, dd) in entries.items():
         if uses[anchor]:
             dd.append(_uses_paragraph(uses[anchor]))
     return made
+
+
+def _uses_in_notes(documents: dict[str, ET.Element], glossary_path: str, uses: dict, terms_in, titles) -> None:
+    """For each term not linked anywhere, the first note in each text that uses it."""
+    unlinked = {anchor for anchor, found in uses.items() if not found}
+    for name, root in documents.items():
+        if name == glossary_path or not unlinked:
+            continue
+        parents = parent_map(root)
+        seen: set[tuple[str, str]] = set()
+        for aside in root.iter(x("aside")):
+            if aside.get(EPUB_TYPE) != "footnote" or NOTE_CLASS in _classes(aside) or not aside.get("id"):
+                continue
+            section = _text_section(aside, parents)
+            if section is None:
+                continue
+            text_id = section.get("id")
+            number = next((a.text for a in aside.iter(x("a")) if a.get("role") == "doc-backlink"), None)
+            for anchor in terms_in("".join(aside.itertext())):
+                if anchor in unlinked and (text_id, anchor) not in seen:
+                    seen.add((text_id, anchor))
+                    label = titles.get(text_id, text_id) + (f", note {number}" if number else ", a note")
+                    uses[anchor].append((name.rsplit("/", 1)[-1], aside.get("id"), label))
 
 
 def _uses_paragraph(found: list[tuple[str, str, str]]) -> ET.Element:
