@@ -21,8 +21,9 @@ def is_glossary(element) -> bool:
 
 
 def _file_order(name: str) -> tuple:
-    """Zip paths with a split chapter's pieces in order (ch003, ch003-2, …, ch003-10)."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+    """Zip paths with a split chapter's pieces in order (ch003, ch003-2, …, ch003-10, ch004)."""
+    m = re.search(r"^(.*?)(\d+)(?:-(\d+))?\.xhtml$", name)
+    return (m.group(1), int(m.group(2)), int(m.group(3) or 1)) if m else (name, 0, 0)
 
 
 class Epub:

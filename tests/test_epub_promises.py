@@ -223,3 +223,50 @@ def test_no_generated_content_the_reader_needs_is_left_to_css(book):
         for node in root.iter():
             if {"plan-pages"} <= classes(node) and "labelled" not in classes(node):
                 assert (node.text or "").strip(), "an empty page cell in the plan"
+
+
+# --- the splitting rule itself, on a small made-up chapter -----------------------------------------
+
+OPF_DOC = b"""<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata/><manifest>
+<item id="ch001_xhtml" href="text/ch001.xhtml" media-type="application/xhtml+xml"/>
+<item id="ch002_xhtml" href="text/ch002.xhtml" media-type="application/xhtml+xml"/></manifest>
+<spine><itemref idref="ch001_xhtml"/><itemref idref="ch002_xhtml"/></spine></package>"""
+
+
+def chapter(sections: int, words: int) -> bytes:
+    body = "".join(f'<section id="s{i}" class="level2"><h2>Part {i}</h2><p>{"word " * words}'
+                   f'<a href="#t-fn{i}" id="t-fnref{i}" epub:type="noteref">{i}</a></p></section>'
+                   for i in range(1, sections + 1))
+    notes = "".join(f'<aside id="t-fn{i}" epub:type="footnote"><p><a href="#t-fnref{i}">{i}</a>. A note.</p></aside>'
+                    for i in range(1, sections + 1))
+    return (f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><head>'
+            f'<title>T</title></head><body epub:type="bodymatter"><section id="t" class="level1 text" lang="en-US">'
+            f'<h1>T</h1>{body}<section class="footnotes" epub:type="footnotes">{notes}</section></section>'
+            f'</body></html>').encode("utf-8")
+
+
+def test_a_large_file_is_cut_at_sections_with_each_note_beside_its_call(monkeypatch):
+    from anthology.render.epub import split
+    from anthology.render.epub.package import Package, parse
+
+    monkeypatch.setattr(split, "LIMIT", 3000)
+    monkeypatch.setattr(split, "TARGET", 2000)
+    package = Package(OPF_DOC)
+    small = parse(b'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>U</title></head><body><section id="u">'
+                  b'<p><a href="ch001.xhtml#s4">on</a></p></section></body></html>')
+    documents = split.split_large({"EPUB/text/ch001.xhtml": parse(chapter(6, 60)), "EPUB/text/ch002.xhtml": small},
+                                  package)
+    assert list(documents)[:2] == ["EPUB/text/ch001.xhtml", "EPUB/text/ch001-2.xhtml"]
+    assert package.spine_hrefs()[:2] == ["EPUB/text/ch001.xhtml", "EPUB/text/ch001-2.xhtml"]
+    where = split.holders(documents)
+    assert where["t"] == "EPUB/text/ch001.xhtml" and where["s6"] != "EPUB/text/ch001.xhtml"
+    for name, root in documents.items():  # every note in the file of its call, and the reverse
+        for node in root.iter():
+            if node.get("id", "").startswith("t-fn") and "ref" not in node.get("id"):
+                assert where[node.get("id").replace("fn", "fnref")] == name
+    split.point_links(documents, where)
+    link = next(documents["EPUB/text/ch002.xhtml"].iter("{http://www.w3.org/1999/xhtml}a"))
+    assert link.get("href") == posixpath.relpath(where["s4"], "EPUB/text") + "#s4"
+    continued = documents["EPUB/text/ch001-2.xhtml"].find(".//{http://www.w3.org/1999/xhtml}section")
+    assert continued.get("id") is None and continued.get("lang") == "en-US" and "continued" in continued.get("class")

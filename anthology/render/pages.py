@@ -91,13 +91,11 @@ def parent_map(root: ET.Element) -> dict[ET.Element, ET.Element]:
 @dataclass(frozen=True)
 class PageMark:
     """What one laid-out page begins with: the anchor and offset of its first counted text (None
-    and 0 on a page without text), its first lines, and whether that text is in one of the book's
-    texts (the page list starts at the first such page)."""
+    and 0 on a page without text) and its first lines."""
 
     anchor_id: str | None
     offset: int
     snippet: str
-    in_text: bool
     first_whole: str | None = None
     """The first anchor whose text begins on this page (None if every anchor on it began before)."""
 
@@ -120,7 +118,7 @@ def page_marks(document, anchor_starts: list[dict[str, int]] | None = None) -> l
     seen: dict[str, int] = {}  # characters of each anchor laid out so far
     marks: list[PageMark] = []
     for root in roots:
-        first, in_text, whole = None, False, None
+        first, whole = None, None
         lines: list[str] = []
         starts: dict[str, int] = {}
         if root is not None and id(root.element) not in trees:
@@ -136,12 +134,11 @@ def page_marks(document, anchor_starts: list[dict[str, int]] | None = None) -> l
             if whole is None and anchor and not seen.get(anchor):
                 whole = anchor
             if first is None:
-                in_text = _in_text(box.element, parents)
                 first = (anchor, seen.get(anchor, 0))
             if len(lines) < 3:
                 lines.append(box.text.strip())
             seen[anchor] = seen.get(anchor, 0) + counted(box.text)
-        marks.append(PageMark(*(first or (None, 0)), " ".join(lines)[:60], in_text, whole))
+        marks.append(PageMark(*(first or (None, 0)), " ".join(lines)[:60], whole))
         if anchor_starts is not None:
             anchor_starts.append(starts)
     return marks
@@ -163,11 +160,3 @@ def page_starts(marks: list[PageMark | None]) -> list[PageStart]:
             (anchor, offset), snippet = following, ""
         starts.append(PageStart(number, anchor, offset, snippet, str(number)))
     return starts[::-1]
-
-
-def _in_text(node, parents) -> bool:
-    while node is not None:
-        if local_name(node.tag) == "section" and "text" in (node.get("class") or "").split():
-            return True
-        node = parents.get(node)
-    return False
