@@ -31,6 +31,17 @@ def prose_of(paragraph) -> str:
     return out
 
 
+def is_glossary(element) -> bool:
+    """A glossary link or the definition it opens (render/epub/glossary_links.py)."""
+    return bool({"glossary-term", "glossary-note"} & set((element.get("class") or "").split()))
+
+
+def _file_order(name: str) -> tuple:
+    """Zip paths with a split chapter's pieces in order (ch003, ch003-2, …, ch003-10, ch004)."""
+    m = re.search(r"^(.*?)(\d+)(?:-(\d+))?\.xhtml$", name)
+    return (m.group(1), int(m.group(2)), int(m.group(3) or 1)) if m else (name, 0, 0)
+
+
 class Epub:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -39,15 +50,22 @@ class Epub:
 
     @cached_property
     def chapters(self) -> dict[str, ET.Element]:
-        """Chapter documents keyed by the id of their level-1 section (the text id)."""
-        found = {}
-        for name in sorted(self.files):
-            if not re.search(r"text/ch\d+\.xhtml$", name):
+        """Chapter documents keyed by the id of their level-1 section (the text id). A chapter
+        split into several files (`ch003.xhtml`, `ch003-2.xhtml`: render/epub/split.py) is given
+        as one document: the continuations' sections follow the first file's in its body."""
+        found, by_file = {}, {}
+        for name in sorted(self.files, key=_file_order):
+            m = re.search(r"text/(ch\d+)(?:-(\d+))?\.xhtml$", name)
+            if not m:
                 continue
             root = ET.fromstring(self.files[name])
+            if m.group(2) and m.group(1) in by_file:
+                body = by_file[m.group(1)].find("x:body", NS)
+                body.extend(root.find("x:body", NS))
+                continue
             section = root.find(".//x:body/x:section", NS)
             if section is not None and section.get("id"):
-                found[section.get("id")] = root
+                found[section.get("id")] = by_file[m.group(1)] = root
         return found
 
     def text_ids(self) -> list[str]:
@@ -60,12 +78,14 @@ class Epub:
         return [" ".join(text_of(h).split()) for h in root.iter(f"{{{NS['x']}}}h{level}")]
 
     def notes(self, text_id: str) -> list[ET.Element]:
+        """The authors' notes of a text (not the glossary definitions that open in place)."""
         root = self.chapters[text_id]
-        return [e for e in root.iter() if e.get(EPUB_TYPE) == "footnote"]
+        return [e for e in root.iter() if e.get(EPUB_TYPE) == "footnote" and not is_glossary(e)]
 
     def noterefs(self, text_id: str) -> list[ET.Element]:
+        """The calls of the authors' notes (not the glossary links, which are note calls too)."""
         root = self.chapters[text_id]
-        return [e for e in root.iter() if e.get(EPUB_TYPE) == "noteref"]
+        return [e for e in root.iter() if e.get(EPUB_TYPE) == "noteref" and not is_glossary(e)]
 
     def paragraphs(self, text_id: str) -> list[str]:
         """Body paragraphs of a text (not notes, not the opener), without their numbers."""

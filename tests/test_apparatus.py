@@ -531,9 +531,10 @@ def _running_text(root):
         if node.tag in skip_tags or node.get(EPUB_TYPE) in ("footnote", "footnotes") \
                 or {"opener", "discussion"} & set((node.get("class") or "").split()):
             return
-        if node.tag == f"{XHTML}a" and "glossary-term" in (node.get("class") or ""):
-            links.append((node.get("href").split("#gloss-")[1], len("".join(parts))))
-        if node.tag == f"{XHTML}a" and node.get(EPUB_TYPE) == "noteref":
+        glossary = node.tag == f"{XHTML}a" and "glossary-term" in (node.get("class") or "")
+        if glossary:  # a call to the definition in the same file: "#<text-id>-gloss-<term id>"
+            links.append((node.get("href").rpartition("gloss-")[2], len("".join(parts))))
+        if node.tag == f"{XHTML}a" and node.get(EPUB_TYPE) == "noteref" and not glossary:
             parts.append(" " + (node.tail or ""))
             return
         parts.append(node.text or "")

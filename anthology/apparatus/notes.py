@@ -232,7 +232,7 @@ def epub_notes(book, tree: dict, warnings: list[str]) -> None:
         section = blocks[start:end]
         asides = _replace_notes(section, text_id)
         if asides:
-            blocks[end:end] = [raw('<section class="footnotes" epub:type="footnotes" role="doc-endnotes">'),
+            blocks[end:end] = [raw('<section class="footnotes" epub:type="footnotes" aria-label="Notes">'),
                                *asides, raw("</section>")]
 
 

@@ -16,7 +16,7 @@ render/epub/pagelist.py marks the same places in the EPUB.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.etree import ElementTree as ET
 
 PARA_ANCHOR = "para-anchor"
@@ -91,13 +91,20 @@ def parent_map(root: ET.Element) -> dict[ET.Element, ET.Element]:
 @dataclass(frozen=True)
 class PageMark:
     """What one laid-out page begins with: the anchor and offset of its first counted text (None
-    and 0 on a page without text), its first lines, and whether that text is in one of the book's
-    texts (the page list starts at the first such page)."""
+    and 0 on a page without text) and its first lines."""
 
     anchor_id: str | None
     offset: int
     snippet: str
-    in_text: bool
+    first_whole: str | None = None
+    """The first anchor whose text begins on this page (None if every anchor on it began before)."""
+
+    def at_first_whole(self) -> "PageMark":
+        """This page marked at the start of the first anchor that begins on it (or of the one it
+        begins in): for a part whose text is not the same in the EPUB (the index, whose EPUB
+        version lists links where print lists page numbers), so that offsets into it mean nothing
+        there."""
+        return replace(self, anchor_id=self.first_whole or self.anchor_id, offset=0)
 
 
 def page_marks(document, anchor_starts: list[dict[str, int]] | None = None) -> list[PageMark]:
@@ -111,7 +118,7 @@ def page_marks(document, anchor_starts: list[dict[str, int]] | None = None) -> l
     seen: dict[str, int] = {}  # characters of each anchor laid out so far
     marks: list[PageMark] = []
     for root in roots:
-        first, in_text = None, False
+        first, whole = None, None
         lines: list[str] = []
         starts: dict[str, int] = {}
         if root is not None and id(root.element) not in trees:
@@ -124,27 +131,27 @@ def page_marks(document, anchor_starts: list[dict[str, int]] | None = None) -> l
                 continue
             anchor = owner(box.element, parents)
             starts.setdefault(anchor, seen.get(anchor, 0))
+            if whole is None and anchor and not seen.get(anchor):
+                whole = anchor
             if first is None:
-                in_text = _in_text(box.element, parents)
                 first = (anchor, seen.get(anchor, 0))
             if len(lines) < 3:
                 lines.append(box.text.strip())
             seen[anchor] = seen.get(anchor, 0) + counted(box.text)
-        marks.append(PageMark(*(first or (None, 0)), " ".join(lines)[:60], in_text))
+        marks.append(PageMark(*(first or (None, 0)), " ".join(lines)[:60], whole))
         if anchor_starts is not None:
             anchor_starts.append(starts)
     return marks
 
 
 def page_starts(marks: list[PageMark | None]) -> list[PageStart]:
-    """One PageStart for each page of the body, from the page where the first text begins to the
-    end; `marks` are the book's pages in order (None for a blank page put between parts), and a
-    page's folio is its position. Blank pages get the place of the next page's start, so that
-    every printed page has its marker."""
-    first_text = next((i for i, mark in enumerate(marks) if mark is not None and mark.in_text), len(marks))
+    """One PageStart for each page of the book, front matter and index included; `marks` are the
+    book's pages in order (None for a blank page put between parts), and a page's folio is its
+    position. Blank pages get the place of the next page's start, so that every printed page has
+    its marker (blank pages after the last text: None, the end of the book)."""
     starts: list[PageStart] = []
     following: tuple[str | None, int] = (None, 0)
-    for number in range(len(marks), first_text, -1):
+    for number in range(len(marks), 0, -1):
         mark = marks[number - 1]
         if mark is not None and mark.snippet:
             following = (mark.anchor_id, mark.offset)
@@ -153,11 +160,3 @@ def page_starts(marks: list[PageMark | None]) -> list[PageStart]:
             (anchor, offset), snippet = following, ""
         starts.append(PageStart(number, anchor, offset, snippet, str(number)))
     return starts[::-1]
-
-
-def _in_text(node, parents) -> bool:
-    while node is not None:
-        if local_name(node.tag) == "section" and "text" in (node.get("class") or "").split():
-            return True
-        node = parents.get(node)
-    return False

@@ -23,7 +23,7 @@ from ...manifest import Book
 from ...outputs import atomic_path
 from ...progress import Progress
 from ...project import inside_project
-from . import a11y, chapters as epub_chapters
+from . import a11y, chapters as epub_chapters, glossary_links, split
 from ... import pandoc
 from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover, title_page_xhtml
 from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
@@ -37,6 +37,9 @@ STYLESHEET = "EPUB/styles/stylesheet1.css"
 NAV = "EPUB/nav.xhtml"
 COVER_PAGE = "text/cover.xhtml"
 TITLE_PAGE = "EPUB/text/title_page.xhtml"
+PRINT_CONTENTS = "contents"
+"""The id of the print edition's contents page (templates/print.html.j2): its page is the EPUB's
+contents (nav.xhtml)."""
 
 
 def epub_metadata(book: Book) -> dict:
@@ -200,24 +203,33 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
         from ...apparatus.reading_plan import fill_print_pages
 
         fill_print_pages(documents.values(), print_folios)
+    _dash_unfilled_pages(documents.values())
     nav = parse(entries[NAV])
 
     placed = []
     if page_starts:
         problems: list[str] = []
-        placed = insert_page_breaks(documents, page_starts, problems)
+        placed = insert_page_breaks(documents, page_starts, problems, front=_title_page(documents),
+                                    stand_ins={PRINT_CONTENTS: (NAV, nav.find(x("body")))})
         warnings.extend(f"EPUB page list: {problem}" for problem in problems)
+    glossary_links.link_both_ways(documents, text_titles(book), _glossary_finder(book))
 
     back_matter = {}
     for name, root in documents.items():
+        a11y.mark_matter(root)
         for ident, title in a11y.mark_back_matter(root).items():
             back_matter[ident] = (name, title)
         a11y.add_roles(root)
         a11y.title_from_heading(root, book.meta["title"])
-        entries[name] = serialize_xhtml(root)
+    documents = split.split_large(documents, package)
 
     has_cover = _add_cover(book, entries, package, warnings, cover)
     _finish_nav(nav, spine, _first_text(documents), back_matter, placed, has_cover)
+    where = split.holders(documents)
+    split.point_links({**documents, NAV: nav}, where)
+    entries["EPUB/toc.ncx"] = split.point_ncx(entries["EPUB/toc.ncx"], "EPUB/toc.ncx", where)
+    for name, root in documents.items():
+        entries[name] = serialize_xhtml(root)
     entries[NAV] = serialize_xhtml(nav)
     _put_contents_in_spine(package, spine)
 
@@ -225,6 +237,42 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
     entries["EPUB/content.opf"] = package.to_bytes()
     entries[STYLESHEET] = inside_project(book.design_root, "styles/epub.css").read_bytes()
     return entries
+
+
+def _dash_unfilled_pages(roots) -> None:
+    """A dash in each page cell of the preface's plan table that has no print page (an EPUB built
+    without the PDF): written as text, since e-ink readers drop generated content."""
+    for root in roots:
+        for node in root.iter():
+            classes = (node.get("class") or "").split()
+            if "plan-pages" in classes and "labelled" not in classes and not node.text and not len(node):
+                node.text = "\u2013"
+
+
+def _title_page(documents: dict) -> tuple[str, object] | None:
+    """Where the pages of print-only front matter are marked: the start of the title page."""
+    name = next((name for name in documents if name.endswith("title_page.xhtml")), None)
+    if name is None:
+        return None
+    body = documents[name].find(x("body"))
+    return name, next((child for child in body if child.tag == x("section")), body)
+
+
+def _glossary_finder(book: Book) -> Callable[[str], list[str]] | None:
+    """text → the glossary anchors of the terms it uses (the glossary's own matcher)."""
+    from ...apparatus.glossary import glossary_for, matcher
+
+    terms = glossary_for(book)
+    if not terms:
+        return None
+    match, by_id = matcher(terms), {term.id: term for term in terms}
+    return lambda text: [by_id[found.key].anchor for found in match.search_text(text)]
+
+
+def text_titles(book: Book) -> dict[str, str]:
+    """How a list names each text: its title, with its subtitle where two texts share a title."""
+    shared = {t.title for t in book.texts if sum(o.title == t.title for o in book.texts) > 1}
+    return {t.id: f"{t.title}, {t.subtitle}" if t.title in shared and t.subtitle else t.title for t in book.texts}
 
 
 def _add_cover(book: Book, entries: dict[str, bytes], package: Package, warnings: list[str],
@@ -285,9 +333,10 @@ def _put_contents_in_spine(package: Package, spine: list[str]) -> None:
     """The contents page is read after the title page (and is a spine item, as landmarks need)."""
     nav_id = next(item.get("id") for item in package.items() if "nav" in (item.get("properties") or "").split())
     if not any(ref.get("idref") == nav_id for ref in package.spine):
-        title_pages = [i for i, name in enumerate(spine) if name.endswith("title_page.xhtml")]
-        offset = len(package.spine) - len(spine)  # items put before Pandoc's (the cover)
-        package.insert_spine(offset + (title_pages[0] + 1 if title_pages else 0), nav_id)
+        current = package.spine_hrefs()
+        title_pages = [i for i, name in enumerate(current) if name.endswith("title_page.xhtml")]
+        first_own = current.index(spine[0]) if spine else 0  # after what was put before Pandoc's (the cover)
+        package.insert_spine(title_pages[0] + 1 if title_pages else first_own, nav_id)
 
 
 def _first_text(documents: dict) -> str | None:
@@ -307,4 +356,4 @@ def _set_metadata(book: Book, package: Package, *, page_list: bool, has_index: b
         source = page_source(book)
         package.add_dc("source", source, id="page-source")
         package.add_meta("pageBreakSource", source)
-    a11y.set_metadata(package, page_list=page_list, has_index=has_index)
+    a11y.set_metadata(package, page_list=page_list, has_index=has_index, certified_by=book.meta.get("editor"))

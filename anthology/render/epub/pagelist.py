@@ -44,16 +44,29 @@ def _anchor_elements(documents: dict[str, ET.Element]) -> dict[str, tuple[str, E
     return found
 
 
+Holder = tuple[str, ET.Element]
+"""Where a page of print-only matter is marked: a document's zip path and the element whose
+start stands for it."""
+
+
 def insert_page_breaks(documents: dict[str, ET.Element], starts: list[PageStart],
-                       problems: list[str] | None = None) -> list[tuple[str, str, str]]:
+                       problems: list[str] | None = None, *, front: Holder | None = None,
+                       stand_ins: dict[str, Holder] | None = None) -> list[tuple[str, str, str]]:
     """Put a pagebreak span into the EPUB documents (parsed XHTML, keyed by zip path, in spine
     order) for every page start; return (label, zip path, id) for the page list, in page order.
 
-    Where the two outputs disagree (an anchor missing from the EPUB, or shorter there), the marker
-    goes as near as can be found: at the end of the anchor's text, or just after the previous
-    marker; each such page is described in `problems`."""
+    Pages of print-only front matter (the half-title, the title page and colophon, the contents)
+    have no text in the EPUB's flow: a page whose anchor is in `stand_ins` is marked at the start
+    of the element given for it (the contents page at the EPUB's contents), and any other page
+    before the first one the EPUB has is marked at the start of `front` (the title page).
+
+    Where the two outputs disagree otherwise (an anchor missing from the EPUB, or shorter there),
+    the marker goes as near as can be found: at the end of the anchor's text, or just after the
+    previous marker; each such page is described in `problems`."""
     problems = problems if problems is not None else []
+    stand_ins = dict(stand_ins or {})
     anchors = _anchor_elements(documents)
+    found_any = False
     parents = {name: parent_map(root) for name, root in documents.items()}
     used: set[str] = set()
     placed: list[tuple[str, str, str]] = []
@@ -64,7 +77,13 @@ def insert_page_breaks(documents: dict[str, ET.Element], starts: list[PageStart]
             ident += "-"
         used.add(ident)
         marker = pagebreak(start.label, ident)
-        if start.anchor_id in anchors:
+        found_any = found_any or start.anchor_id in anchors
+        stand_in = stand_ins.get(start.anchor_id) or (front if not found_any and start.anchor_id else None)
+        if start.anchor_id not in anchors and stand_in is not None:
+            name, holder = stand_in
+            parents.setdefault(name, parent_map(holder))
+            _insert_leading(holder, marker)
+        elif start.anchor_id in anchors:
             name, node = anchors[start.anchor_id]
             holder = _place(node, start, marker, parents[name])
             if holder is None:
@@ -90,6 +109,16 @@ def insert_page_breaks(documents: dict[str, ET.Element], starts: list[PageStart]
         previous = (name, marker)
         placed.append((start.label, name, ident))
     return placed
+
+
+def _insert_leading(holder: ET.Element, marker: ET.Element) -> None:
+    """Put `marker` at the start of `holder`, after the page markers already there (pages in order)."""
+    leading = next((i for i, child in enumerate(holder) if child.get(EPUB_TYPE) != "pagebreak"), len(holder))
+    if leading:
+        marker.tail, holder[leading - 1].tail = holder[leading - 1].tail, None
+    else:
+        marker.tail, holder.text = holder.text, None
+    holder.insert(leading, marker)
 
 
 def _place(anchor: ET.Element, start: PageStart, marker: ET.Element, parents: dict) -> ET.Element | None:

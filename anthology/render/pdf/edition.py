@@ -185,7 +185,10 @@ class PdfEdition:
         with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
         edition.pages = join.join(with_index, target, overlays=overlays, lang=book.language)
         edition.folios = _folios(book_parts)
-        edition.page_starts = page_starts(_by_book_page(book_parts, lambda part: part.marks))
+        # Every page has its place in the EPUB: the front matter's and the index's too (the index's
+        # pages at the entry each begins with, since its EPUB version prints links, not numbers).
+        edition.page_starts = page_starts(_by_book_page(
+            with_index, lambda part: [m.at_first_whole() for m in part.marks] if part is index else part.marks))
         for item in with_index:
             edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
             edition.footnotes.placements += item.part.footnotes.placements
