@@ -5,7 +5,9 @@ The reading system is epub.js (the renderer behind many web and app readers), ru
 headless Chromium and driven by puppeteer-core; none of them downloads a browser. The npm packages
 (pinned below) are installed once into a cache folder outside the project. The screenshots go to
 output/proof/ereader-*.png: the cover, a text's opener, a page with a note call, the notes, a page
-reached through the print page list, and the glossary and index when the book has them.
+reached through the print page list, and the glossary and index when the book has them. Before
+them it walks the whole book (`walk`): every spine item shown in the paginated view, every print
+page-list target resolved through epub.js's spine to an element of its document.
 
     python scripts/reading_system.py [EPUB] [--out output/proof] [--require]
 
@@ -128,12 +130,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def screenshots(epub: Path, out: Path) -> list[dict]:
     """Take the screenshots; return what epub.js reported for each. Raises Unavailable."""
+    out.mkdir(parents=True, exist_ok=True)
+    return _drive(epub, [{"name": name, "target": target, "path": str(out / f"ereader-{name}.png")}
+                         for name, target in shots_for(epub)])
+
+
+def walk(epub: Path) -> dict:
+    """Open every spine item in epub.js's paginated view and resolve every page-list target
+    through its spine to an element of the loaded document. Returns epub.js's count of each
+    (`spine`, `spineOpened`, `pageTargets`, `pageTargetsFound`) and its `failures`, with the
+    page's `status` ("walked") and script `errors`. Raises Unavailable."""
+    return _drive(epub, [], walk=True)[0]
+
+
+def _drive(epub: Path, shots: list[dict], walk: bool = False) -> list[dict]:
     reason = missing()
     if reason:
         raise Unavailable(reason)
     tools = ensure_tools()
-    out.mkdir(parents=True, exist_ok=True)
-    shots = shots_for(epub)
     with tempfile.TemporaryDirectory(prefix="anthology-reader-") as tmp:
         site = Path(tmp)
         shutil.copy(ASSETS / "reader.html", site / "reader.html")
@@ -143,15 +157,14 @@ def screenshots(epub: Path, out: Path) -> list[dict]:
         server = serve(site)
         try:
             job = {"base": f"http://127.0.0.1:{server.server_address[1]}", "book": "book.epub",
-                   "chromium": chromium(), "width": VIEWPORT[0], "height": VIEWPORT[1],
-                   "shots": [{"name": name, "target": target, "path": str(out / f"ereader-{name}.png")}
-                             for name, target in shots]}
+                   "chromium": chromium(), "width": VIEWPORT[0], "height": VIEWPORT[1], "shots": shots,
+                   "walk": walk}
             env = dict(os.environ, NODE_PATH=str(tools / "node_modules"))
             driver = site / "shoot.mjs"
             shutil.copy(ASSETS / "shoot.mjs", driver)
             (site / "node_modules").symlink_to(tools / "node_modules")
             done = subprocess.run(["node", str(driver)], input=json.dumps(job), capture_output=True, text=True,
-                                  env=env, timeout=300)
+                                  env=env, timeout=600)
         finally:
             server.shutdown()
     if done.returncode != 0:
@@ -170,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     except Unavailable as exc:
         print(f"reading system: skipped: {exc}")
         return 2 if args.require else 0
+    walked = walk(args.epub)
+    print(f"epub.js opened {walked.get('spineOpened')} of {walked.get('spine')} spine items and found "
+          f"{walked.get('pageTargetsFound')} of {walked.get('pageTargets')} page-list targets"
+          + "".join(f"\n  ! {f}" for f in (walked.get("failures") or [])[:20]))
     for r in results:
         problems = "; ".join(r.get("errors") or []) or ("target not found" if not r.get("targetFound") else "")
         print(f"{r['name']:12} {r['status']:6} {r.get('href') or '-':22} {Path(r['path']).name}"
@@ -178,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         r = results[0]
         print(f"epub.js read {r.get('toc')} top-level contents entries, {r.get('landmarks')} landmarks, "
               f"{r.get('pageList')} print pages")
-    return 0 if all(r["status"] == "ready" and r.get("targetFound") for r in results) else 1
+    walked_ok = walked.get("status") == "walked" and not walked.get("failures") and not walked.get("errors")
+    return 0 if walked_ok and all(r["status"] == "ready" and r.get("targetFound") for r in results) else 1
 
 
 if __name__ == "__main__":

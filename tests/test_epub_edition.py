@@ -402,3 +402,19 @@ def test_epub_js_opens_the_book_at_each_proof_location(edition, page_list):
         assert r["status"] == "ready" and r["targetFound"] and not r["errors"], r
         assert len(set(Image.open(r["path"]).convert("L").resize((30, 40)).get_flattened_data())) > 5, r["name"]
     assert results[0]["pageList"] == len(page_list)  # epub.js reads the same page list
+
+
+def test_epub_js_opens_every_spine_item_and_every_page_list_target(edition, files, page_list):
+    """Issue 17: the reading system opens the whole book, not a sample: every spine item shown in
+    its paginated view, every print page's target found through its own spine."""
+    import reading_system
+
+    if reading_system.missing():  # an optional tool (epub.js in Chromium); CI requires it
+        skip_or_fail(f"the reading system (epub.js in Chromium) cannot run here: {reading_system.missing()}")
+    opf = ET.fromstring(files["EPUB/content.opf"])
+    spine = opf.findall(".//{http://www.idpf.org/2007/opf}spine/{http://www.idpf.org/2007/opf}itemref")
+    walked = reading_system.walk(edition.epub)
+    assert walked["status"] == "walked" and not walked["errors"], walked
+    assert walked["failures"] == []
+    assert walked["spine"] == walked["spineOpened"] == len(spine) > 5
+    assert walked["pageTargets"] == walked["pageTargetsFound"] == len(page_list) > 200

@@ -14,6 +14,16 @@ const browser = await puppeteer.launch({
 });
 const results = [];
 try {
+  if (job.walk) {  // every spine item and every page-list target (reader.html?walk=1)
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", error => errors.push(error.stack || error.message));
+    await page.setViewport({width: job.width, height: job.height, deviceScaleFactor: 1});
+    await page.goto(`${job.base}/reader.html?book=${encodeURIComponent(job.book)}&walk=1`);
+    await page.waitForFunction(() => document.title !== "loading", {timeout: 240000});
+    results.push({name: "walk", status: await page.title(), errors, ...(await page.evaluate(() => window.report))});
+    await page.close();
+  }
   for (const shot of job.shots) {
     const page = await browser.newPage();
     const errors = [];
