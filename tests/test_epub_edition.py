@@ -146,7 +146,9 @@ def test_one_page_list_entry_per_printed_page(edition, page_list):
     assert len(pages) == edition.pages
     labels = [label for label, _, _ in page_list]
     assert labels == [str(n) for n in range(1, len(pages) + 1)]
-    for label, page in zip(labels, pages):  # the folio printed on the page, where it shows one
+    for (label, root, _), page in zip(page_list, pages):  # the folio printed on the page, where it shows one
+        if any(node.get(TYPE) == "toc" for node in root.iter()):
+            continue  # the contents page: its figures are the other pages' numbers, it prints no folio
         folios = [line.strip() for line in page.splitlines() if line.strip().isdigit()]
         assert not folios or label in folios, (label, folios)
 

@@ -459,7 +459,9 @@ def test_parts_laid_out_alone_join_into_one_book(built, tmp_path):
     assert "Contents" in alnum(texts[0]) and re.search(r"A Text\W+3\b", texts[0])  # the contents' number
     assert not texts[1].strip() and not texts[5].strip()  # blank versos
     numbers = [set(re.findall(r"(?m)^\d+$", text)) for text in texts[:7]]  # lines that are only a number
-    assert numbers == [set(), set(), {"3"}, {"4"}, {"5"}, set(), {"7"}]  # folios from the overlay and the front part
+    # folios from the overlay and the front part; on the contents page, its entry's page number
+    # (set flush right, so read as a line of its own), and no folio
+    assert numbers == [{"3"}, set(), {"3"}, {"4"}, {"5"}, set(), {"7"}]
     reader = PdfReader(target)
     page_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
     links = [(n, page_of[a.get_object()["/Dest"][0].idnum]) for n, page in enumerate(reader.pages, start=1)
