@@ -47,19 +47,21 @@ def missing() -> str | None:
     return None
 
 
-def run_ace(epub: Path, out: Path, attempts: int = 2) -> dict:
+def run_ace(epub: Path, out: Path, attempts: int = 3) -> dict:
     """Ace's JSON report for `epub` (raises RuntimeError if Ace itself fails). Ace drives a headless
-    Chromium, which now and then fails to start on a loaded machine: it is given a second try."""
+    Chromium, which now and then fails to start on a loaded machine: it is given more tries, the
+    last one verbose, so that a failure says why."""
     env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=chromium())
     out.mkdir(parents=True, exist_ok=True)
     report = out / "report.json"
-    for _ in range(attempts):
+    for attempt in range(1, attempts + 1):
+        loudness = "--verbose" if attempt == attempts else "--silent"
         with tempfile.TemporaryDirectory(prefix="anthology-ace-") as tmp:
-            done = subprocess.run([ace_command(), "--silent", "--force", "--outdir", str(out), "--tempdir", tmp,
+            done = subprocess.run([ace_command(), loudness, "--force", "--outdir", str(out), "--tempdir", tmp,
                                    str(epub)], capture_output=True, text=True, env=env, timeout=600)
         if done.returncode in (0, 1) and report.exists():
             return json.loads(report.read_text(encoding="utf-8"))
-    raise RuntimeError(f"Ace failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-1500:]}")
+    raise RuntimeError(f"Ace failed ({done.returncode}): {(done.stderr + done.stdout).strip()[-3000:]}")
 
 
 def violations(report: dict) -> list[str]:
