@@ -39,6 +39,29 @@ READING, LAYOUT, LAST = 0, 1, 9
 the texts; then layouts (the longest first); last, what is needed only at the end."""
 
 
+TRACE: list[dict] | None = None
+"""When a list (the benchmark's timeline sets it: `trace_jobs`), every job a pool runs is recorded in
+it: what it was, its lane (the slot it held) and when it was handed out and ended, in seconds of
+`time.perf_counter()` in the build's process."""
+
+
+def trace_jobs() -> list[dict]:
+    """Start recording jobs (see `TRACE`); returns the list they go into."""
+    global TRACE
+    TRACE = []
+    return TRACE
+
+
+def _job_label(fn, args) -> str:
+    """What a job is, for the trace: its function and what it works on (a part's or a text's name)."""
+    for arg in args:
+        for attribute in ("name", "id"):
+            value = getattr(arg, attribute, None)
+            if isinstance(value, str):
+                return f"{fn.__name__}:{value}"
+    return fn.__name__
+
+
 def worker_count() -> int:
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, available or 1)
@@ -129,6 +152,7 @@ class Ranked(Executor):
         self._closed = False
         self._started: set[Future] = set()
         """The jobs handed to the pool and not yet ended (their futures, as `submit_ranked` gave them)."""
+        self._free_lanes = list(range(slots))
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self.submit_ranked((LAST,), fn, *args, **kwargs)
@@ -156,11 +180,21 @@ class Ranked(Executor):
                     continue
                 self._running += 1
                 self._started.add(future)
-                inner.add_done_callback(lambda done, f=future: self._ended(f, done))
+                record = None
+                if TRACE is not None:
+                    record = {"job": _job_label(fn, args), "lane": self._free_lanes.pop(0) if self._free_lanes else -1,
+                              "start": time.perf_counter()}
+                    TRACE.append(record)
+                inner.add_done_callback(lambda done, f=future, r=record: self._ended(f, done, r))
 
-    def _ended(self, future: Future, done: Future) -> None:
+    def _ended(self, future: Future, done: Future, record: dict | None = None) -> None:
         with self._lock:
             self._running -= 1
+            if record is not None:
+                record["end"] = time.perf_counter()
+                if record["lane"] >= 0:
+                    self._free_lanes.append(record["lane"])
+                    self._free_lanes.sort()
             if future not in self._started:  # failed already by `stop`
                 return
             self._started.discard(future)
