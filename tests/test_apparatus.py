@@ -597,12 +597,13 @@ def test_epub_index_links_land_on_the_term(book_epub):
 
 
 def _raw_page_texts(path) -> list[str]:
-    from pypdf import PdfReader
+    from conftest import pdf_page_texts
 
-    return [page.extract_text() for page in PdfReader(path).pages]
+    return list(pdf_page_texts(path))
 
 
 def _normalised(text: str) -> str:
+    text = re.sub(r"(?m)^\d+\n", "", text)  # margin paragraph numbers, read between the lines
     text = re.sub(r"[-\u2010\u00ad]\s*\n\s*", "", text)  # words hyphenated at a line end
     return " ".join(text.replace("’", "'").split())
 
@@ -615,7 +616,8 @@ def _on_page(pages: list[str], raw: list[str], folio: int, form: str) -> bool:
     word = form.replace("-", "").replace("’", "'").split()[0]
     if word in pages[folio - 1].replace("-", ""):
         return True
-    for m in re.finditer(r"(\w+)[-\u2010\u00ad]\s*\n", raw[folio - 1]):
+    # (pdftotext drops the hyphen of a word broken at a line end, so the break is a line's last word)
+    for m in re.finditer(r"(\w+)[-\u2010\u00ad]?\s*\n", raw[folio - 1]):
         start = m.group(1)
         if len(start) < len(word) and word.startswith(start) and folio < len(pages) \
                 and re.search(rf"(?<!\w){re.escape(word[len(start):])}", pages[folio][:300]):

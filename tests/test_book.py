@@ -11,7 +11,7 @@ import pytest
 from anthology.inputs import decode_source
 from anthology.manifest import load_book
 from anthology.prose import count_words
-from conftest import ROOT
+from conftest import ROOT, pdf_page_texts
 
 # Expected structure per text: (level-2 headings, level-3 headings, numbered notes).
 STRUCTURE = {
@@ -155,9 +155,7 @@ def test_discussion_questions_follow_each_text_in_both_formats(built, epub, text
 
 
 def test_discussion_questions_are_printed(built):
-    from pypdf import PdfReader
-
-    pages = [" ".join(p.extract_text().split()) for p in PdfReader(built.outputs["pdf"]).pages]
+    pages = [" ".join(p.split()) for p in pdf_page_texts(built.outputs["pdf"])]
     assert sum("For discussion" in p for p in pages) == len(built.book.texts)
 
 
