@@ -161,18 +161,9 @@ def short_pages(pages) -> tuple[list[tuple[int, float]], list[tuple[int, float]]
 
 def outline(pdf: Path) -> list[tuple[str, int, int]]:
     """(label, level, folio) of every bookmark, in order."""
-    reader = PdfReader(pdf)
-    found: list[tuple[str, int, int]] = []
+    from anthology.render.pdf.proof import outline_pages
 
-    def walk(items, level):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                found.append((item.title, level, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 1)
-    return found
+    return outline_pages(PdfReader(pdf))
 
 
 def head(runs, g: Grid) -> str:

@@ -48,16 +48,21 @@ class PageLocator:
         return f"{self.first}–{self.last}" if self.last > self.first else str(self.first)
 
 
-def page_runs(pages: dict[int, str]) -> list[PageLocator]:
-    """`{45: a, 46: b, 47: c, 52: d}` (page → the first mark on it) → runs of consecutive pages,
-    each linking to the first mark of its first page."""
+def consecutive(numbers) -> list[list[int]]:
+    """`[45, 46, 47, 52]` → `[[45, 46, 47], [52]]`: the numbers, sorted, in runs of consecutive ones."""
     runs: list[list[int]] = []
-    for n in sorted(pages):
+    for n in sorted(numbers):
         if runs and n == runs[-1][-1] + 1:
             runs[-1].append(n)
         else:
             runs.append([n])
-    return [PageLocator(run[0], run[-1], pages[run[0]]) for run in runs]
+    return runs
+
+
+def page_runs(pages: dict[int, str]) -> list[PageLocator]:
+    """`{45: a, 46: b, 47: c, 52: d}` (page → the first mark on it) → runs of consecutive pages,
+    each linking to the first mark of its first page."""
+    return [PageLocator(run[0], run[-1], pages[run[0]]) for run in consecutive(pages)]
 
 
 def page_locators(marks: list[Mark], anchor_pages: dict[str, int]) -> list[PageLocator]:
@@ -81,13 +86,7 @@ def page_locators(marks: list[Mark], anchor_pages: dict[str, int]) -> list[PageL
     for page, on_page in notes.items():
         if any(run.first <= page <= run.last for run in runs):
             continue
-        numbers: list[list[int]] = []
-        for n in sorted(on_page):
-            if numbers and n == numbers[-1][-1] + 1:
-                numbers[-1].append(n)
-            else:
-                numbers.append([n])
-        found += [PageLocator(page, page, on_page[run[0]], tuple(run)) for run in numbers]
+        found += [PageLocator(page, page, on_page[run[0]], tuple(run)) for run in consecutive(on_page)]
     return sorted(found, key=lambda loc: (loc.first, bool(loc.notes), loc.notes))
 
 
