@@ -236,9 +236,9 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         # Each text is read, parsed and marked up in a worker; as soon as one is, every edition
         # may start on it (its print layout; its EPUB chapter, for an EPUB alone), while the
         # others are read.
-        def when_ready(tree: dict) -> None:
+        def when_ready(tree: dict, key: str | None) -> None:
             for edition in editions:
-                edition.start(tree)
+                edition.start(tree, key)
 
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready)
         layout_key = cache.layout_key(book, doctree.to_json(book_ast)) if texts_cache else None
@@ -313,16 +313,16 @@ def _assemble(book: Book, result: BuildResult, prepared: list[PreparedText], rep
     """The book's AST: the preface, then the texts as the workers made them, then the book steps
     of the apparatus (the glossary as back matter, the checks). The preface's reading plan is
     measured on the texts. `output/clean/book.md` is the whole book's Markdown, for the editor."""
-    from .apparatus.reading_plan import plan_for_preface
+    from .apparatus.reading_plan import SEGMENTS_FACT, plan_for_preface
 
     book_ast = {**prepared[0].tree, "blocks": [block for item in prepared for block in item.tree["blocks"]]}
-    plan = plan_for_preface(book, result.texts, book_ast)
+    facts = apparatus.sum_facts([item.facts for item in prepared])
+    plan = plan_for_preface(book, result.texts, book_ast, facts.get(SEGMENTS_FACT))
     preface = apparatus.preface_markdown(book, result.texts, report_data, plan=plan)
     write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(item.markdown for item in prepared))
     preface_blocks = doctree.from_markdown(preface)["blocks"]
     sanitise(preface_blocks, result.warnings, "templates/preface.md.j2")  # and the introduction it places
     book_ast["blocks"][:0] = preface_blocks
-    facts = apparatus.sum_facts([item.facts for item in prepared])
     facts["reading-plan"] = plan
     return apparatus.finish_book(book, book_ast, result.warnings, facts)
 
@@ -378,15 +378,17 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
     this process). A text prepared before from the same sources is taken from the cache; one
     read before but whose markup may differ (the glossary changed) is only parsed and marked up
     again, after those to read.
-    `when_ready(tree)` is called with each text's AST as soon as it is done; the ids of the texts
+    `when_ready(tree, key)` is called with each text's AST as soon as it is done, and the key that
+    names it in the cache (None without a cache: what an edition derives from the text alone may be
+    kept under it); the ids of the texts
     not taken from the cache are added to `done`."""
     keys = [(cache.text_key(book, entry), cache.prepared_key(book, entry)) if texts_cache else None
             for entry in book.texts]
     prepared: list[PreparedText | None] = [texts_cache.load("prepared", key[1], PreparedText) if texts_cache else None
                                            for key in keys]
-    for item in prepared:
+    for item, key in zip(prepared, keys):
         if item is not None and when_ready:
-            when_ready(item.tree)
+            when_ready(item.tree, key[1])
     to_do = [i for i, item in enumerate(prepared) if item is None]
     read = {i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do}
     # One text alone (an edit) is prepared in this process: a worker would only add its start.
@@ -403,7 +405,7 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                 texts_cache.store("texts", keys[i][0], (prepared[i].document, prepared[i].read_warnings))
             texts_cache.store("prepared", keys[i][1], prepared[i])
         if when_ready:
-            when_ready(prepared[i].tree)
+            when_ready(prepared[i].tree, keys[i][1] if texts_cache else None)
     return prepared
 
 

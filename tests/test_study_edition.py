@@ -125,6 +125,24 @@ def test_meetings_read_every_text_exactly_once(built, plan):
     assert not [w for w in built.warnings if w.startswith("reading plan")]
 
 
+def test_the_plan_from_the_segments_each_text_measured_is_the_plan_counted_on_the_book(built):
+    """The fast path (each text's segments counted once, in its worker, while it was marked up)
+    held to its slow twin (every word of the book counted again), on the built book's texts as
+    the build's cache kept them."""
+    from anthology import apparatus, cache
+    from anthology.pipeline import PreparedText
+
+    kept = cache.Cache(built.book.root)
+    prepared = [kept.load("prepared", cache.prepared_key(built.book, entry), PreparedText) for entry in built.book.texts]
+    assert all(item is not None for item in prepared)
+    book_ast = {**prepared[0].tree, "blocks": [block for item in prepared for block in item.tree["blocks"]]}
+    measured = apparatus.sum_facts([item.facts for item in prepared])[reading_plan.SEGMENTS_FACT]
+    assert set(measured) == {entry.id for entry in built.book.texts}
+    fast = reading_plan.resolve(built.book, book_ast, measured)
+    assert fast == reading_plan.resolve(built.book, book_ast)
+    assert sum(meeting.words for meeting in fast) > 50_000
+
+
 def test_readings_are_named_from_their_headings(plan):
     labels = [(p.title, p.label.replace("\xa0", " ")) for m in plan for p in m.parts]
     assert labels[0] == ("The Revolution Betrayed", "Introduction to Chapter 2, §1")

@@ -55,11 +55,15 @@ def apply_to_text(book: Book, ast: dict, warnings: list[str]) -> dict:
 
 
 def sum_facts(facts: list[dict]) -> dict:
-    """The facts of several texts as one: each count summed."""
+    """The facts of several texts as one: each count (a Counter) summed; what is measured per text
+    (a mapping of text id → value) gathered."""
     total: dict = {}
     for one in facts:
         for key, counts in one.items():
-            total[key] = total.get(key, Counter()) + counts
+            if isinstance(counts, Counter):
+                total[key] = total.get(key, Counter()) + counts
+            else:
+                total[key] = {**total.get(key, {}), **counts}
     return total
 
 
@@ -70,9 +74,10 @@ def finish_book(book: Book, ast: dict, warnings: list[str], facts: dict) -> dict
     return ast
 
 
-def for_epub(book: Book, ast: dict, warnings: list[str], cache=None, texts: dict[str, list] | None = None) -> dict:
+def for_epub(book: Book, ast: dict, warnings: list[str], cache=None,
+             texts: dict[str, tuple[list, list[str]]] | None = None) -> dict:
     """The EPUB's AST: a copy of the shared one with the EPUB-only apparatus added; `texts` are
-    texts already made so (`epub_text`), by id. The index section is made from the shared AST's
+    texts already made so (`epub_text`), by id: their blocks and the warnings of making them. The index section is made from the shared AST's
     marks (the EPUB steps add or move none) in a thread, since most of its time is Pandoc's, in a
     process of its own (or `cache`'s, if its Markdown is the last build's)."""
     with ThreadPoolExecutor(max_workers=1) as thread:
@@ -83,8 +88,13 @@ def for_epub(book: Book, ast: dict, warnings: list[str], cache=None, texts: dict
                 sections.append((header_id(block), []))
             sections[-1][1].append(block)
         made = texts or {}
-        blocks = [block for ident, section in sections
-                  for block in (made[ident] if ident in made else epub_text(book, {**ast, "blocks": section}, warnings)["blocks"])]
+        blocks = []
+        for ident, section in sections:
+            if ident in made:
+                blocks += made[ident][0]
+                warnings.extend(w for w in made[ident][1] if w not in warnings)
+            else:
+                blocks += epub_text(book, {**ast, "blocks": section}, warnings)["blocks"]
         index_blocks = index.result()
         if index_blocks:  # written from the editors' index.yml: held to the same allow-lists as a text
             sanitise(index_blocks, warnings, book.apparatus_file("index").relative_to(book.root).as_posix())

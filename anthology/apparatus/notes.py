@@ -54,8 +54,10 @@ def note_label(note: dict) -> str | None:
 
 
 def notes_in(node) -> list[dict]:
-    """Every Note node under `node` (a node, a list of nodes, or a whole AST), in document order."""
-    return doctree.find_nodes(node, lambda n: n["t"] == "Note")
+    """Every Note node under `node` (a node, a list of nodes, or a whole AST), in document order.
+    (Pandoc's notes hold no notes, so the search need not look inside one: three times faster than
+    `find_nodes` on the book, which tests/test_doctree.py holds it to.)"""
+    return doctree.find_notes(node)
 
 
 def label_notes(book, tree: dict, warnings: list[str], facts: dict | None = None) -> None:

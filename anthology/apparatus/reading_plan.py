@@ -20,6 +20,8 @@ page ends on the page where that paragraph ends.
 """
 from __future__ import annotations
 
+import copy
+
 import difflib
 import re
 import statistics
@@ -197,15 +199,18 @@ def default_label(segs: list[Segment], first: int, stop: int, last_named: int | 
 
 # --- resolving the manifest's meetings ----------------------------------------------------------
 
-def resolve(book, tree: dict) -> list[PlannedMeeting]:
-    """The book's meetings resolved against `tree` (the book's AST after `anchors` has run).
+def resolve(book, tree: dict, measured: dict[str, list[Segment]] | None = None) -> list[PlannedMeeting]:
+    """The book's meetings resolved against `tree` (the book's AST after `anchors` has run);
+    `measured` gives texts' segments already counted (`SEGMENTS_FACT`), by text id.
     Raises ManifestError, naming the manifest's lines, for an id that no text or heading has, a
     range that runs backwards or across texts, and any part of a text read twice or never."""
     from .locators import running_head
 
     name = book.manifest_path.name
     entries = {entry.id: entry for entry in book.texts}
-    texts = {text_id: segments(blocks, text_id) for text_id, blocks in doctree.texts(tree)}
+    measured = measured or {}
+    texts = {text_id: copy.deepcopy(measured[text_id]) if text_id in measured else segments(blocks, text_id)
+             for text_id, blocks in doctree.texts(tree)}
     where = {seg.ident: (text_id, k) for text_id, segs in texts.items() for k, seg in enumerate(segs)}
     read_in: dict[tuple[str, int], int] = {}
     problems: list[str] = []
@@ -336,12 +341,22 @@ def mark_text_reading_ends(book, tree: dict, warnings: list[str] | None = None, 
     own while the others are still being read). Readings of other texts, and wrong ones, are
     `resolve`'s to report, on the whole book."""
     if book.meetings:
-        _mark_ends(tree, reading_ends(book, tree))
+        texts = {text_id: segments(blocks, text_id) for text_id, blocks in doctree.texts(tree)}
+        _mark_ends(tree, reading_ends(book, tree, texts))
+        if facts is not None:  # measured once, here in the worker, for `resolve` on the whole book
+            facts.setdefault(SEGMENTS_FACT, {}).update(texts)
 
 
-def reading_ends(book, tree: dict) -> set[str]:
+SEGMENTS_FACT = "reading-segments"
+"""The facts' key of each text's segments (text id → its segments), as the text steps measured
+them: the later steps wrap words in marks and links but add or remove none, so `resolve` need
+not count the book's words again (half a second; tests/test_apparatus.py holds the two equal)."""
+
+
+def reading_ends(book, tree: dict, texts: dict[str, list[Segment]] | None = None) -> set[str]:
     """The end anchors of the readings found in `tree`, as `resolve` would give them."""
-    texts = {text_id: segments(blocks, text_id) for text_id, blocks in doctree.texts(tree)}
+    if texts is None:
+        texts = {text_id: segments(blocks, text_id) for text_id, blocks in doctree.texts(tree)}
     where = {seg.ident: (text_id, k) for text_id, segs in texts.items() for k, seg in enumerate(segs)}
     ends = set()
     for meeting in book.meetings:
@@ -381,15 +396,16 @@ def _mark_ends(tree: dict, ends: set[str]) -> None:
         doctree.walk_blocks(blocks, visit)
 
 
-def plan_for_preface(book, texts, texts_ast: dict | None = None) -> list[PlannedMeeting] | None:
+def plan_for_preface(book, texts, texts_ast: dict | None = None,
+                     measured: dict[str, list[Segment]] | None = None) -> list[PlannedMeeting] | None:
     """The plan measured before the book's AST is finished (the preface is written first): on the
-    texts as the build made them (`texts_ast`, anchors in place, not changed here), or else parsed
-    and anchored here. None when the book has no meetings, or `texts` are not the book's texts (a
-    plan is for the whole book)."""
+    texts as the build made them (`texts_ast`, anchors in place, not changed here; `measured`:
+    their segments as the text steps counted them), or else parsed and anchored here. None when
+    the book has no meetings, or `texts` are not the book's texts (a plan is for the whole book)."""
     if not book.meetings or [item.entry.id for item in texts] != [entry.id for entry in book.texts]:
         return None
     if texts_ast is not None:
-        return resolve(book, texts_ast)
+        return resolve(book, texts_ast, measured)
     from ..assemble import book_markdown
     from .anchors import number_paragraphs, prefix_heading_ids
 

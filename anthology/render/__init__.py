@@ -4,8 +4,8 @@ printed page begins: `render.pages`; WeasyPrint fenced in: `render.weasy`).
 Each edition is an object with one small interface, so that the pipeline reads as "prepare the
 texts, then make each edition asked for":
 
-- `start(tree)`: one text is ready, as the book has it (parsed and marked up); an edition may
-  begin work on it at once (the PDF lays it out, the EPUB built alone writes its chapter) while
+- `start(tree, key)`: one text is ready, as the book has it (parsed and marked up), with the key
+  the cache names it by (None without a cache); an edition may begin work on it at once (the PDF lays it out, the EPUB built alone writes its chapter) while
   the other texts are still being read;
 - `finish(book_ast, staging, ...)`: the whole book is ready; the edition writes its output into
   the staging folder and returns a `Finished`.

@@ -20,11 +20,6 @@ from ..project import inside_project, lexically_inside
 from . import weasy_hyphenation
 from .weasyprint_patch import keep_footnotes_with_their_calls
 
-TAGGED = True
-"""Write a tagged PDF (structure for screen readers and reflow): costs about a tenth of the
-writing time, and WeasyPrint's tags are valid."""
-
-
 class ProjectURLFetcher(weasyprint.URLFetcher):
     """Serve `file:` URLs inside the project root and `data:` URLs; refuse everything else."""
 

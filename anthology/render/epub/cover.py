@@ -51,18 +51,29 @@ def render_cover(book: Book, cache=None) -> bytes:
     """The cover as PNG bytes (1600 × 2560). Raises CoverError if Poppler's pdftoppm is missing.
     Kept in `cache` (the build's Cache; None, as with --fresh: none is read or written) under its
     HTML and fonts: it changes only when the title, the authors, the template or the typeface do."""
-    import hashlib
-
-    from ...cache import digest_files
-
-    html = cover_html(book)
-    key = digest_files((book.design_root / "fonts").glob("*"), hashlib.sha256(html.encode("utf-8"))).hexdigest()
+    html, key = _cover_key(book)
     image = cache.load("cover", key, is_png) if cache is not None else None
     if image is None:
         image = _draw_cover(book, html)
         if cache is not None:
             cache.store("cover", key, image)
     return image
+
+
+def cached_cover(book: Book, cache) -> bytes | None:
+    """The cover `render_cover` would give, if the cache has it: then no worker need be started
+    for it (a worker's start is most of a second of an EPUB-only build)."""
+    return cache.load("cover", _cover_key(book)[1], is_png) if cache is not None else None
+
+
+def _cover_key(book: Book) -> tuple[str, str]:
+    """The cover's HTML and its key in the cache: the HTML and the fonts."""
+    import hashlib
+
+    from ...cache import digest_files
+
+    html = cover_html(book)
+    return html, digest_files((book.design_root / "fonts").glob("*"), hashlib.sha256(html.encode("utf-8"))).hexdigest()
 
 
 def is_png(value) -> bool:

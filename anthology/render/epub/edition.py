@@ -25,7 +25,7 @@ from ...progress import Progress
 from ...project import inside_project
 from . import a11y, chapters as epub_chapters, glossary_links, split
 from ... import pandoc
-from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, render_cover, title_page_xhtml
+from .cover import IMAGE_NAME, CoverError, authors, cached_cover, cover_xhtml, render_cover, title_page_xhtml
 from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
                            write_entries, x)
 from .. import Finished
@@ -33,6 +33,8 @@ from ..pages import PageStart, PrintPages
 from .pagelist import insert_page_breaks, page_list_nav
 from .paragraph_numbers import write_paragraph_numbers
 
+EPUB_TEXT = (list, list)
+"""A text as the EPUB has it, as the cache keeps it: its blocks and the warnings of making them."""
 STYLESHEET = "EPUB/styles/stylesheet1.css"
 NAV = "EPUB/nav.xhtml"
 COVER_PAGE = "text/cover.xhtml"
@@ -117,6 +119,9 @@ class PandocEpub:
     def start(self, chapter_ast: dict) -> None:
         self.chapters.start(chapter_ast)
 
+    def name(self, blocks: list, name: str) -> None:
+        self.chapters.name(blocks, name)
+
     def write(self, book_ast: dict) -> dict[str, bytes]:
         entries = epub_chapters.by_chapter(book_ast, self.chapters)
         return entries if entries is not None else self.pandoc(to_json(book_ast))
@@ -133,7 +138,7 @@ class EpubEdition:
         self.book, self.pool, self.cache, self.progress = book, pool, cache, progress
         self.early = not alongside_pdf
         self.writer = PandocEpub(book, cache, 1 if alongside_pdf else pool.jobs)
-        self.texts: dict[str, list] = {}
+        self.texts: dict[str, tuple[list, list[str]]] = {}
         self.warnings: list[str] = []
 
     def __enter__(self) -> "EpubEdition":
@@ -142,18 +147,29 @@ class EpubEdition:
     def __exit__(self, *exc) -> None:
         self.writer.__exit__(*exc)
 
-    def start(self, tree: dict) -> None:
-        """Built alone: write the chapter of `tree` (a text: one level-1 section) at once."""
+    def start(self, tree: dict, key: str | None = None) -> None:
+        """`tree` (a text: one level-1 section) made as the EPUB has it, or taken from the cache
+        (`key` names the text there); built alone, its chapter is written at once."""
         opening = tree["blocks"][0] if tree["blocks"] else None
-        if self.early and opening is not None and doctree.header_level(opening) == 1:
-            epub = apparatus.epub_text(self.book, tree, self.warnings)
-            self.texts[doctree.header_id(opening)] = epub["blocks"]
-            self.writer.start(epub)
+        if opening is None or doctree.header_level(opening) != 1:
+            return
+        made = self.cache.load("epub-texts", key, EPUB_TEXT) if self.cache is not None and key else None
+        if made is None:
+            warnings: list[str] = []
+            made = (apparatus.epub_text(self.book, tree, warnings)["blocks"], warnings)
+            if self.cache is not None and key:
+                self.cache.store("epub-texts", key, made)
+        self.texts[doctree.header_id(opening)] = made
+        if key:
+            self.writer.name(made[0], key)
+        if self.early:
+            self.writer.start({**tree, "blocks": made[0]})
 
     def finish(self, book_ast: dict, staging, print_pages: Callable[[], PrintPages | None]) -> Finished:
         progress = self.progress or Progress(quiet=True)
         # The cover after the texts: submitted first, it held a worker the texts were waiting for.
-        cover = self.pool.submit(render_cover, self.book, self.cache)
+        image = cached_cover(self.book, self.cache)
+        cover = self.pool.submit(render_cover, self.book, self.cache).result if image is None else lambda: image
         with progress.stage("prepare EPUB"):
             epub_ast = apparatus.for_epub(self.book, book_ast, self.warnings, cache=self.cache, texts=self.texts)
             entries = self.writer.write(epub_ast)
@@ -162,7 +178,7 @@ class EpubEdition:
         with progress.stage("write EPUB"):
             write_epub(self.book, epub_ast, staging.path(name.as_posix()),
                        page_starts=pages.starts if pages else None, warnings=self.warnings, entries=entries,
-                       print_folios=pages.folios if pages else None, cover=cover.result)
+                       print_folios=pages.folios if pages else None, cover=cover)
         return Finished(outputs={"epub": name}, warnings=self.warnings)
 
 

@@ -38,7 +38,6 @@ from .html import page_css, print_frame, section_ids, sections
 from .. import Finished
 from ..pages import PageStart, PrintPages, page_starts
 from .part_layout import LaidOutPart, PartTask, lay_out
-from ..weasy import TAGGED
 
 ROUNDS = 3
 """Second rounds at most: each one starts again only if a part with page numbers changed length."""
@@ -154,7 +153,7 @@ class PdfEdition:
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def start(self, tree: dict) -> None:
+    def start(self, tree: dict, key: str | None = None) -> None:
         """Start laying out the level-1 sections of `tree` (one text, as the book will have it)."""
         for name, ast_json in sections(self.book, tree):
             self.started[name] = self.layouts.start(self._section_task(name, ast_json))
@@ -171,7 +170,7 @@ class PdfEdition:
         """Lay out the rest of the book, then the parts that print page numbers, and write the PDF
         to `target`."""
         book, edition = self.book, self.edition
-        front = [PartTask(part.name, part.html, book.design_root, target=self.work / f"{part.name}.pdf", tagged=TAGGED)
+        front = [PartTask(part.name, part.html, book.design_root, target=self.work / f"{part.name}.pdf")
                  for part in parts.split(print_frame(book, book_ast))]
         rest = [self._section_task(name, ast_json)
                 for name, ast_json in sections(book, book_ast, skip=set(self.started))]
@@ -200,7 +199,7 @@ class PdfEdition:
     def _section_task(self, name: str, ast_json: str) -> PartTask:
         """A level-1 section, made into HTML by Pandoc in the worker: laid out and written without
         folios, or measured if it prints page numbers."""
-        return PartTask(name, None, self.book.design_root, target=self.work / f"{name}.pdf", tagged=TAGGED,
+        return PartTask(name, None, self.book.design_root, target=self.work / f"{name}.pdf",
                         section=(self.head, ast_json, self.tail))
 
 
@@ -218,15 +217,14 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
             anchors.setdefault(apparatus.index_pages.SECTION_ID, join.right_hand(_end(placed)))
         tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.design_root,
                              target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
-                             first_folio=placed[i].first_folio, tagged=TAGGED) for i in measured}
-        overlay_tasks = {id(item): _overlay_task(book, item, work) for item in placed
-                         if item.part.first_folio is None and any(item.part.folio_kinds)}
+                             first_folio=placed[i].first_folio) for i in measured}
+        overlay_tasks = _overlay_tasks(book, placed, work)
         index_task = (_index_task(book, index_data, anchors, join.right_hand(_end(placed)), work, index_warnings)
                       if index_data else None)
         # Started in order of the time they take: the index (dense with links and columns), then
         # the folio overlays and the measured parts, the longest first.
         order = [index_task] if index_task else []
-        order += sorted([*overlay_tasks.values(), *tasks.values()], key=lambda task: -task.cost)
+        order += sorted([*overlay_tasks, *tasks.values()], key=lambda task: -task.cost)
         done = dict(zip(map(id, order), layouts.run(order)))
         numbered = list(laid)
         for i, task in tasks.items():
@@ -238,9 +236,9 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
     else:
         warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
     warnings += index_warnings
-    overlays = [join.Overlay(done[id(task)].target, item.first_folio - 1,
-                             [page for page, kind in enumerate(item.part.folio_kinds) if kind])
-                for item in placed if (task := overlay_tasks.get(id(item)))]
+    overlays = [join.Overlay(done[id(task)].target, task.first_folio - 1,
+                             [page for page, kind in enumerate(kinds) if kind])
+                for task, kinds in overlay_tasks.items()]
     return laid, overlays, done[id(index_task)] if index_task else None
 
 
@@ -270,13 +268,38 @@ def _by_book_page(placed: list[join.PlacedPart], per_page) -> list:
     return values
 
 
-def _overlay_task(book: Book, item: join.PlacedPart, work: Path) -> PartTask:
-    """The folios of a part written without them, on pages of its own numbered like the book's:
-    one small document per part (a single one for the whole book was slower per page the longer
-    it got: 4 ms a page for 228 pages, 8 ms for 2,000)."""
-    html = folios.overlay_html(item.part.folio_kinds, book.language, page_css(book))
-    return PartTask(f"folios-{item.part.name}", html, book.design_root, target=work / f"folios-{item.part.name}.pdf",
-                    first_folio=item.first_folio, tagged=False, effort=2000 * item.part.pages)
+OVERLAY_PAGES = 300
+"""The most pages one folio overlay document has. A page of an overlay costs little (4 ms), a
+document much more (0.15 s: its style sheet and fonts), so the book's folios are laid out in as
+few documents as can be; but a document's pages grow dearer the longer it is (8 ms a page at
+2,000), so a long book's are cut into several, which the cores lay out side by side."""
+
+
+def _overlay_tasks(book: Book, placed: list[join.PlacedPart], work: Path) -> dict[PartTask, list[str | None]]:
+    """The folios of the parts written without them, laid out as the book's own pages would be:
+    documents of consecutive book pages, from a part's first page (a right-hand one), each page
+    carrying its folio where the part's page had it and nothing on the pages between (those of
+    parts that print their own folios, and the blanks before a part). Each task → the folio kind
+    of each of its pages."""
+    chunks: list[list[join.PlacedPart]] = []
+    for item in placed:
+        if item.part.first_folio is not None or not any(item.part.folio_kinds):
+            continue
+        if chunks and _end(chunks[-1]) - chunks[-1][0].first_folio + item.part.pages <= OVERLAY_PAGES:
+            chunks[-1].append(item)
+        else:
+            chunks.append([item])
+    tasks: dict[PartTask, list[str | None]] = {}
+    for chunk in chunks:
+        first = chunk[0].first_folio
+        kinds: list[str | None] = [None] * (_end(chunk) - first)
+        for item in chunk:
+            kinds[item.first_folio - first:_end([item]) - first] = item.part.folio_kinds
+        name = f"folios-{chunk[0].part.name}"
+        html = folios.overlay_html(kinds, book.language, page_css(book))
+        tasks[PartTask(name, html, book.design_root, target=work / f"{name}-{first}.pdf", first_folio=first,
+                       tagged=False, effort=2000 * len(kinds))] = kinds
+    return tasks
 
 
 def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path,
@@ -285,5 +308,4 @@ def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: in
     printed); what it cannot print well is added to `warnings`."""
     html = parts.with_style(apparatus.print_index_html(book, index_data, anchors, warnings), page_css(book))
     part = parts.split(html)[-1]
-    return PartTask("index", part.html, book.design_root, target=work / "index.pdf", first_folio=first_folio,
-                    tagged=TAGGED)
+    return PartTask("index", part.html, book.design_root, target=work / "index.pdf", first_folio=first_folio)

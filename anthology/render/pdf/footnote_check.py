@@ -27,8 +27,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-import weasyprint
-from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the build's own process loads this module (FootnoteReport) but never WeasyPrint
+    import weasyprint
 
 FOOTNOTE_ID = re.compile(r'<span id="([^"]+)" class="footnote"')
 CALL_SUFFIX = "::footnote-call"
@@ -100,6 +102,8 @@ def _walk(box) -> Iterator:
 
 def placements(document: weasyprint.Document, note_ids: list[str]) -> list[NotePlacement]:
     """Where each note's call and body were placed in the laid-out document."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+
     calls: dict[str, int] = {}
     bodies: dict[str, int] = {}
     for index, page in enumerate(document.pages):
@@ -119,6 +123,8 @@ def placements(document: weasyprint.Document, note_ids: list[str]) -> list[NoteP
 
 def _last_paragraph(page) -> tuple[object, int] | None:
     """The element of the last paragraph in the page's text flow and its number of lines there."""
+    from weasyprint.formatting_structure.boxes import BlockBox, LineBox
+
     last = None
     for box in _walk(page._page_box.children[0]):
         if isinstance(box, BlockBox) and box.element_tag == "p" and any(isinstance(c, LineBox) for c in box.children):
