@@ -240,7 +240,8 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
             for edition in editions:
                 edition.start(tree, key)
 
-        book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready)
+        book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready,
+                                   when_idle=pdf.warm_up if pdf else None)
         layout_key = cache.layout_key(book, doctree.to_json(book_ast)) if texts_cache else None
         # A failure or Ctrl-C stops the pool before the thread is waited for: it may be waiting on a layout.
         with ThreadPoolExecutor(max_workers=1) as thread, stopped_on_failure(pool):
@@ -281,11 +282,11 @@ def _printed(done: Finished, result: BuildResult, progress: Progress, texts_cach
 
 
 def _texts_and_book(book: Book, result: BuildResult, pool, staging: Staging, texts_cache: Cache | None,
-                    progress: Progress, when_ready=None) -> dict:
+                    progress: Progress, when_ready=None, when_idle=None) -> dict:
     """Every text prepared (into `result`), the cleaned texts and the cleaning report written, and
     the book's AST assembled."""
     with progress.stage("read, clean and mark up texts"):
-        prepared = _prepare_texts(book, pool, texts_cache, when_ready, done=result.prepared)
+        prepared = _prepare_texts(book, pool, texts_cache, when_ready, done=result.prepared, when_idle=when_idle)
         for entry, item in zip(book.texts, prepared):
             result.warnings.extend(item.read_warnings)
             result.texts.append(AssembledText(entry, item.document))
@@ -373,12 +374,13 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
 
 
 def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
-                   done: list[str] | None = None) -> list[PreparedText]:
+                   done: list[str] | None = None, when_idle=None) -> list[PreparedText]:
     """Every text prepared in the worker processes, the longest to read first (a single one, in
     this process). A text prepared before from the same sources is taken from the cache; one
     read before but whose markup may differ (the glossary changed) is only parsed and marked up
     again, after those to read.
-    `when_ready(tree, key)` is called with each text's AST as soon as it is done, and the key that
+    `when_idle()` is called when the worker processes are left idle (no text, or only one, is
+    prepared: in this process). `when_ready(tree, key)` is called with each text's AST as soon as it is done, and the key that
     names it in the cache (None without a cache: what an edition derives from the text alone may be
     kept under it); the ids of the texts
     not taken from the cache are added to `done`."""
@@ -393,6 +395,8 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
     read = {i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do}
     # One text alone (an edit) is prepared in this process: a worker would only add its start.
     here = InProcess() if len(to_do) == 1 else pool
+    if len(to_do) <= 1 and when_idle:
+        when_idle()
     jobs = {here.submit_ranked((READING, read[i] is not None, -book.texts[i].file.stat().st_size),
                                prepare_text_job, book, book.texts[i], read[i]): i for i in to_do}
     for job in as_completed(jobs):

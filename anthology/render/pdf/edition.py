@@ -37,7 +37,7 @@ from .footnote_check import FootnoteReport
 from .html import page_css, print_frame, section_ids, sections
 from .. import Finished
 from ..pages import PageStart, PrintPages, page_starts
-from .part_layout import LaidOutPart, PartTask, lay_out
+from .part_layout import LaidOutPart, PartTask, lay_out, warm_up
 
 ROUNDS = 3
 """Second rounds at most: each one starts again only if a part with page numbers changed length."""
@@ -109,6 +109,7 @@ class Started:
             self.part = self.future.result()
             self.layouts.cache.store(self.task, self.part)
             self.layouts.edition.laid_out.append(self.task.name)
+            self.task = self.future = None  # its HTML or AST is not needed again (a 10x book: 0.1 GB)
         return self.part
 
 
@@ -153,6 +154,12 @@ class PdfEdition:
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
 
+    def warm_up(self) -> None:
+        """The pool is idle while the texts are prepared (one text changed, read in the build's own
+        process): a worker loads WeasyPrint meanwhile, ready for the text's layout."""
+        if getattr(self.layouts.pool, "jobs", 1) > 1:
+            self.layouts.pool.submit(warm_up)
+
     def start(self, tree: dict, key: str | None = None) -> None:
         """Start laying out the level-1 sections of `tree` (one text, as the book will have it)."""
         for name, ast_json in sections(self.book, tree):
@@ -182,7 +189,10 @@ class PdfEdition:
         laid, overlays, index = _second_round(book, index_data, laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
         with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
-        edition.pages = join.join(with_index, target, overlays=overlays, lang=book.language)
+        # In a worker: joining holds every page of the book in memory (0.7 GB for a book ten times
+        # this one's length), which this process, holding the book's AST and the EPUB, need not add.
+        edition.pages = self.layouts.pool.submit(join.join, with_index, target, overlays=overlays,
+                                                 lang=book.language).result()
         edition.folios = _folios(book_parts)
         # Every page has its place in the EPUB: the front matter's and the index's too (the index's
         # pages at the entry each begins with, since its EPUB version prints links, not numbers).

@@ -135,6 +135,17 @@ def lay_out(task: PartTask) -> LaidOutPart:
     return result
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and the build's changes to it in a worker that has nothing else to do yet,
+    so that the first layout given to it starts at once (it takes most of a second)."""
+    from ..weasy import render  # noqa: F401
+    from ..weasy_hyphenation import install
+    from ..weasyprint_patch import keep_footnotes_with_their_calls
+
+    install()
+    keep_footnotes_with_their_calls()
+
+
 def section_part(task: PartTask) -> str:
     from .html import section_html
 
