@@ -172,11 +172,15 @@ def remember_outputs(book, only, out: Path, outputs: dict, pages, warnings) -> N
     (folder / "last-build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
-def layout_key(book, book_ast_json: str) -> str:
+def layout_key(book) -> str:
     """What the print layout depends on: the book's AST, the print templates, styles, fonts and code.
-    An EPUB-only build reuses the page starts of the last layout made from the same inputs."""
+    An EPUB-only build reuses the page starts of the last layout made from the same inputs.
+    The AST is named by the keys of its texts (`prepared_key`): each covers all that the book's
+    AST is made from (the manifest, the templates, the glossary and index files, the text and its
+    editorial files, the code), so the AST's own JSON (a tenth of a second) is not needed."""
     h = digest_files(design_files(book))
-    h.update(book_ast_json.encode("utf-8"))
+    for entry in book.texts:
+        h.update(prepared_key(book, entry).encode())
     h.update(repr(sorted(book.meta.items())).encode("utf-8"))
     h.update(code_version().encode())
     return h.hexdigest()

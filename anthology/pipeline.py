@@ -242,17 +242,17 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
 
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready,
                                    when_idle=pdf.warm_up if pdf else None)
-        layout_key = cache.layout_key(book, doctree.to_json(book_ast)) if texts_cache else None
+        layout_key = cache.layout_key(book) if texts_cache else None
         # A failure or Ctrl-C stops the pool before the thread is waited for: it may be waiting on a layout.
         with ThreadPoolExecutor(max_workers=1) as thread, stopped_on_failure(pool):
             printing = thread.submit(pdf.finish, book_ast, staging) if pdf else None
 
             def print_pages() -> PrintPages | None:
-                """The PDF's page numbers, once it is laid out; for an EPUB alone, the last layout's."""
+                """The PDF's page numbers, once it is laid out (the EPUB is finished while the PDF
+                is joined); for an EPUB alone, the last layout's."""
                 if printing is not None:
-                    with progress.stage("wait for the PDF"):
-                        done = printing.result()
-                    return _printed(done, result, progress, texts_cache, layout_key).print_pages
+                    with progress.stage("wait for the PDF's page numbers"):
+                        return pdf.print_pages.result()
                 pages = texts_cache.load("layout", layout_key, PrintPages) if texts_cache else None
                 if pages is None:
                     result.warnings.append("EPUB without print page numbers: the book changed since the PDF was "
@@ -260,7 +260,7 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
                 return pages
 
             finished = [epub.finish(book_ast, staging, print_pages)] if epub else []
-            if printing is not None and not epub:
+            if printing is not None:
                 finished.append(_printed(printing.result(), result, progress, texts_cache, layout_key))
         for done in finished:
             result.outputs.update(done.outputs)

@@ -72,7 +72,7 @@ FLOOR = textwrap.dedent("""
 
     book, book_ast = assembled_book(Path({project!r}) / "anthology.yml", jobs=1)  # texts from the cache
     # The numbers the contents, the reading plan and the index print: the cold build's.
-    folios = cache.Cache(book.root).load("layout", cache.layout_key(book, doctree.to_json(book_ast)), PrintPages).folios
+    folios = cache.Cache(book.root).load("layout", cache.layout_key(book), PrintPages).folios
     index = parts.with_style(apparatus.print_index_html(book, apparatus.collect_index(book, book_ast), folios),
                              page_css(book))
     t = time.perf_counter()

@@ -156,9 +156,16 @@ def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(
     assert by_chapter(book_ast) == whole
     runs.clear()
     assert by_chapter(book_ast) == whole
-    assert len(runs) == 1  # the skeleton: every chapter came from the cache
+    assert runs == []  # the skeleton and every chapter came from the cache
     edited = doctree.from_markdown(CROSS_LINKED.replace("Last.", "The very last."))
-    assert by_chapter(edited) == write(doctree.to_json(edited))
+    made = by_chapter(edited)
+    assert len(runs) == 1  # only the edited chapter: its headings, so the skeleton, are unchanged
+    assert made == write(doctree.to_json(edited))
+    retitled = doctree.from_markdown(CROSS_LINKED.replace("# Two {#two", "# Two, retitled {#two"))
+    runs.clear()
+    made = by_chapter(retitled)
+    assert len(runs) == 2  # a heading changed: the skeleton is written again, with the chapter
+    assert made == write(doctree.to_json(retitled))
 
 
 def test_the_worker_pool_starts_the_most_urgent_job_first_and_fails_jobs_it_cannot_start():

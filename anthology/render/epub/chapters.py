@@ -78,6 +78,18 @@ class Chapters:
                                                     self.write, self.cache)
         return self.started[key]
 
+    def skeleton(self, ast_json: str) -> Entries:
+        """Pandoc's EPUB of the book's skeleton (its level-1 headings): the package, the navigation
+        and a file per chapter; kept in the cache, since an edit to a text rarely changes it."""
+        key = hashlib.sha256(f"{self.context}\0skeleton\0{ast_json}".encode("utf-8")).hexdigest()
+        found = self.cache.load("epub-skeletons", key, dict) if self.cache is not None else None
+        if found is not None and all(isinstance(k, str) and isinstance(v, bytes) for k, v in found.items()):
+            return dict(found)
+        entries = self.write(ast_json)
+        if self.cache is not None:
+            self.cache.store("epub-skeletons", key, entries)
+        return entries
+
     def close(self, cancel: bool = False) -> None:
         """Wait for the chapters under way; with `cancel` (the build failed or was interrupted),
         those not yet begun are not written."""
@@ -93,7 +105,7 @@ def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
         return None
     skeleton = {**book_ast, "blocks": [block for chapter in cut for block in chapter if block["t"] == "Header"]}
     bodies = [chapters_.start({**book_ast, "blocks": chapter}) for chapter in cut]
-    entries = chapters_.write(to_json(skeleton))
+    entries = chapters_.skeleton(to_json(skeleton))
     files = sorted(name for name in entries if CHAPTER_FILE.match(name))
     if len(files) != len(cut):
         return None

@@ -23,7 +23,7 @@ import hashlib
 import shutil
 import tempfile
 import time
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -147,6 +147,8 @@ class PdfEdition:
         self.head, self.tail = parts.frame_ends(print_frame(book, {"blocks": []}))
         self.started: dict[str, Started] = {}
         self.began = time.perf_counter()
+        self.print_pages: Future = Future()
+        """The book's page numbers (a PrintPages), known once it is laid out, before it is joined."""
 
     def __enter__(self) -> "PdfEdition":
         return self
@@ -168,7 +170,12 @@ class PdfEdition:
     def finish(self, book_ast: dict, staging: Staging) -> Finished:
         """Lay out the rest of the book and write the PDF into `staging`."""
         name = Path(f"{self.book.output_stem}.pdf")
-        edition = self.lay_out(book_ast, staging.path(name.as_posix()))
+        try:
+            edition = self.lay_out(book_ast, staging.path(name.as_posix()))
+        except BaseException as exc:  # whoever waits for the page numbers is not left waiting
+            if not self.print_pages.done():
+                self.print_pages.set_exception(exc)
+            raise
         return Finished(outputs={"pdf": name}, warnings=edition.warnings, pages=edition.pages,
                         print_pages=PrintPages(edition.page_starts, edition.folios),
                         laid_out=edition.laid_out, from_cache=edition.from_cache, seconds=edition.seconds)
@@ -189,15 +196,16 @@ class PdfEdition:
         laid, overlays, index = _second_round(book, index_data, laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
         with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
-        # In a worker: joining holds every page of the book in memory (0.7 GB for a book ten times
-        # this one's length), which this process, holding the book's AST and the EPUB, need not add.
-        edition.pages = self.layouts.pool.submit(join.join, with_index, target, overlays=overlays,
-                                                 lang=book.language).result()
         edition.folios = _folios(book_parts)
         # Every page has its place in the EPUB: the front matter's and the index's too (the index's
         # pages at the entry each begins with, since its EPUB version prints links, not numbers).
         edition.page_starts = page_starts(_by_book_page(
             with_index, lambda part: [m.at_first_whole() for m in part.marks] if part is index else part.marks))
+        self.print_pages.set_result(PrintPages(edition.page_starts, edition.folios))  # the EPUB goes on meanwhile
+        # In a worker: joining holds every page of the book in memory (0.7 GB for a book ten times
+        # this one's length), which this process, holding the book's AST and the EPUB, need not add.
+        edition.pages = self.layouts.pool.submit(join.join, with_index, target, overlays=overlays,
+                                                 lang=book.language).result()
         for item in with_index:
             edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
             edition.footnotes.placements += item.part.footnotes.placements
