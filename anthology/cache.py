@@ -92,6 +92,10 @@ class Cache:
     def __init__(self, root: Path):
         self.dir = Path(root) / ".cache"
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a value is kept under `key` (it may still prove unreadable: see `load`)."""
+        return (self.dir / kind / f"{key}.pickle").is_file()
+
     def load(self, kind: str, key: str, shape):
         """The value kept under `key`, or None (a miss, so the work is done again) when there is
         none, it cannot be read (an older version's, a file cut short) or it is not of `shape`

@@ -296,7 +296,7 @@ def _texts_and_book(book: Book, result: BuildResult, pool, staging: Staging, tex
         for item in result.texts:
             write_text(staging.path(f"clean/{item.entry.id}.md"), item.document.body)
         report_data = report.write_reports(book, result.texts, staging)
-        return _assemble(book, result, prepared, report_data, staging)
+        return _assemble(book, result, prepared, report_data, staging, texts_cache)
 
 
 def assembled_book(manifest: Path, jobs: int | None = None) -> tuple[Book, dict]:
@@ -310,22 +310,24 @@ def assembled_book(manifest: Path, jobs: int | None = None) -> tuple[Book, dict]
 
 
 def _assemble(book: Book, result: BuildResult, prepared: list[PreparedText], report_data: dict,
-              staging: Staging) -> dict:
+              staging: Staging, texts_cache: Cache | None = None) -> dict:
     """The book's AST: the preface, then the texts as the workers made them, then the book steps
     of the apparatus (the glossary as back matter, the checks). The preface's reading plan is
     measured on the texts. `output/clean/book.md` is the whole book's Markdown, for the editor."""
     from .apparatus.reading_plan import SEGMENTS_FACT, plan_for_preface
+    from .apparatus.templating import markdown_blocks
+    from .pandoc import MARKDOWN
 
     book_ast = {**prepared[0].tree, "blocks": [block for item in prepared for block in item.tree["blocks"]]}
     facts = apparatus.sum_facts([item.facts for item in prepared])
     plan = plan_for_preface(book, result.texts, book_ast, facts.get(SEGMENTS_FACT))
     preface = apparatus.preface_markdown(book, result.texts, report_data, plan=plan)
     write_text(staging.path("clean/book.md"), preface + "\n" + "\n".join(item.markdown for item in prepared))
-    preface_blocks = doctree.from_markdown(preface)["blocks"]
+    preface_blocks = markdown_blocks(preface, texts_cache, from_format=MARKDOWN)
     sanitise(preface_blocks, result.warnings, "templates/preface.md.j2")  # and the introduction it places
     book_ast["blocks"][:0] = preface_blocks
     facts["reading-plan"] = plan
-    return apparatus.finish_book(book, book_ast, result.warnings, facts)
+    return apparatus.finish_book(book, book_ast, result.warnings, facts, texts_cache)
 
 
 @dataclass
@@ -380,36 +382,57 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
     read before but whose markup may differ (the glossary changed) is only parsed and marked up
     again, after those to read.
     `when_idle()` is called when the worker processes are left idle (no text, or only one, is
-    prepared: in this process). `when_ready(tree, key)` is called with each text's AST as soon as it is done, and the key that
-    names it in the cache (None without a cache: what an edition derives from the text alone may be
-    kept under it); the ids of the texts
-    not taken from the cache are added to `done`."""
+    prepared: in this process). `when_ready(tree, key)` is called with each text's AST as soon as
+    it is done, and the key that names it in the cache (None without a cache: what an edition
+    derives from the text alone may be kept under it); the ids of the texts not taken from the
+    cache are added to `done`."""
     keys = [(cache.text_key(book, entry), cache.prepared_key(book, entry)) if texts_cache else None
             for entry in book.texts]
-    prepared: list[PreparedText | None] = [texts_cache.load("prepared", key[1], PreparedText) if texts_cache else None
-                                           for key in keys]
-    for item, key in zip(prepared, keys):
-        if item is not None and when_ready:
-            when_ready(item.tree, key[1])
-    to_do = [i for i, item in enumerate(prepared) if item is None]
-    read = {i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do}
-    # One text alone (an edit) is prepared in this process: a worker would only add its start.
-    here = InProcess() if len(to_do) == 1 else pool
-    if len(to_do) <= 1 and when_idle:
-        when_idle()
-    jobs = {here.submit_ranked((READING, read[i] is not None, -book.texts[i].file.stat().st_size),
-                               prepare_text_job, book, book.texts[i], read[i]): i for i in to_do}
-    for job in as_completed(jobs):
-        i = jobs[job]
-        prepared[i] = job.result()
-        if done is not None:
-            done.append(book.texts[i].id)
-        if texts_cache:
-            if read[i] is None:
-                texts_cache.store("texts", keys[i][0], (prepared[i].document, prepared[i].read_warnings))
-            texts_cache.store("prepared", keys[i][1], prepared[i])
-        if when_ready:
-            when_ready(prepared[i].tree, keys[i][1] if texts_cache else None)
+    prepared: list[PreparedText | None] = [None] * len(book.texts)
+    kept = [texts_cache is not None and texts_cache.has("prepared", key[1]) for key in keys]
+    jobs: dict = {}
+    with ExitStack() as stack:
+        def start(to_do: list[int]) -> None:
+            read = {i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do}
+            if len(to_do) == 1 and not jobs:
+                # One text alone (an edit) is prepared in this process (a worker would only add its
+                # start), in a thread of its own, while the other texts are taken from the cache.
+                here = InProcess()
+                thread = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+                stack.enter_context(stopped_on_failure(here))  # left first: the job is stopped, then waited for
+                [i] = to_do
+                jobs[thread.submit(lambda: here.submit(prepare_text_job, book, book.texts[i], read[i]).result())] = i
+                return
+            for i in to_do:
+                jobs[pool.submit_ranked((READING, read[i] is not None, -book.texts[i].file.stat().st_size),
+                                        prepare_text_job, book, book.texts[i], read[i])] = i
+
+        to_do = [i for i, is_kept in enumerate(kept) if not is_kept]
+        if to_do:
+            start(to_do)
+        if len(to_do) <= 1 and when_idle:
+            when_idle()
+        lost = []  # kept, but unreadable (an older version's): prepared after all
+        for i, is_kept in enumerate(kept):
+            if is_kept:
+                prepared[i] = texts_cache.load("prepared", keys[i][1], PreparedText)
+                if prepared[i] is None:
+                    lost.append(i)
+                elif when_ready:
+                    when_ready(prepared[i].tree, keys[i][1])
+        if lost:
+            start(lost)
+        for job in as_completed(jobs):
+            i = jobs[job]
+            prepared[i] = job.result()
+            if done is not None:
+                done.append(book.texts[i].id)
+            if texts_cache:
+                if not texts_cache.has("texts", keys[i][0]):
+                    texts_cache.store("texts", keys[i][0], (prepared[i].document, prepared[i].read_warnings))
+                texts_cache.store("prepared", keys[i][1], prepared[i])
+            if when_ready:
+                when_ready(prepared[i].tree, keys[i][1] if texts_cache else None)
     return prepared
 
 

@@ -35,6 +35,7 @@ from .reading_plan import check_reading_plan, mark_text_reading_ends
 TEXT_STEPS = [prefix_heading_ids, number_paragraphs, mark_text_reading_ends, label_notes, link_glossary, mark_index]
 """Each `(book, ast, warnings, facts)`; a step that counts nothing ignores `facts`."""
 BOOK_STEPS = [check_reading_plan, finish_glossary, check_index]
+"""Each `(book, ast, warnings, facts, cache)`; `cache` (None: none) keeps what a step has Pandoc read."""
 EPUB_STEPS = [expand_ibid, epub_notes]
 
 __all__ = ["TEXT_STEPS", "BOOK_STEPS", "EPUB_STEPS", "apply", "apply_to_text", "finish_book", "sum_facts",
@@ -67,10 +68,11 @@ def sum_facts(facts: list[dict]) -> dict:
     return total
 
 
-def finish_book(book: Book, ast: dict, warnings: list[str], facts: dict) -> dict:
-    """The book steps, on the whole book's AST, with the texts' facts summed."""
+def finish_book(book: Book, ast: dict, warnings: list[str], facts: dict, cache=None) -> dict:
+    """The book steps, on the whole book's AST, with the texts' facts summed; what they have Pandoc
+    read is kept in `cache` (a build's Cache), if given."""
     for step in BOOK_STEPS:
-        step(book, ast, warnings, facts)
+        step(book, ast, warnings, facts, cache)
     return ast
 
 

@@ -158,11 +158,11 @@ def sort_key(text: str) -> str:
     return re.sub(r"[^\w ]", "", text.casefold())
 
 
-def glossary_blocks(book, terms: list[Term]) -> list:
+def glossary_blocks(book, terms: list[Term], cache=None) -> list:
     """The glossary section: a level-1 heading (back matter, id `glossary`) and a `dl` whose
     `dt`/`dd` carry `glossterm`/`glossdef`. Definitions may use Markdown; "See also" links are
     real links, which the EPUB writer points at the right file."""
-    return markdown_blocks(glossary_markdown(book, terms))
+    return markdown_blocks(glossary_markdown(book, terms), cache)
 
 
 FREQUENT_ENOUGH = 4          # a candidate must occur at least this often across the texts
@@ -230,7 +230,7 @@ def link_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:
     facts["glossary-candidates"] = facts.get("glossary-candidates", Counter()) + candidates
 
 
-def finish_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:
+def finish_glossary(book, tree: dict, warnings: list[str], facts: dict, cache=None) -> None:
     """The glossary's book step: check the glossary against the whole book's counts, and add it
     as back matter."""
     terms = glossary_for(book)
@@ -248,7 +248,7 @@ def finish_glossary(book, tree: dict, warnings: list[str], facts: dict) -> None:
     if candidates:
         warnings.append("glossary: frequent terms with no entry (add an entry or a variant if a newcomer needs "
                         "them): " + ", ".join(f"{name} ({n})" for name, n in candidates))
-    blocks = glossary_blocks(book, terms)
+    blocks = glossary_blocks(book, terms, cache)
     # The definitions are the editors' Markdown, placed as they are: held to the allow-lists of a text.
     sanitise(blocks, warnings, book.apparatus_file("glossary").relative_to(book.root).as_posix())
     tree["blocks"].extend(blocks)

@@ -183,7 +183,7 @@ def mark_index(book, tree: dict, warnings: list[str], facts: dict | None = None)
         facts["index"] = facts.get("index", Counter()) + counts
 
 
-def check_index(book, tree: dict, warnings: list[str], facts: dict) -> None:
+def check_index(book, tree: dict, warnings: list[str], facts: dict, cache=None) -> None:
     """The book step: warn about headings that mark nothing in any text, and about the
     cross-references the index pages leave out because they would lead to one of them."""
     headings = index_for(book)

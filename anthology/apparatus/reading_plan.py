@@ -375,7 +375,7 @@ def _reading_end(text_id: str, segs: list[Segment], first: int, stop: int) -> st
     return end_anchor(text_id, paragraphs[-1]) if paragraphs else segs[first].ident
 
 
-def check_reading_plan(book, tree: dict, warnings: list[str], facts: dict) -> None:
+def check_reading_plan(book, tree: dict, warnings: list[str], facts: dict, cache=None) -> None:
     """The book step: the plan checked on the whole book (a wrong id, a chapter read twice or
     never is an error naming the manifest's line) and its long meetings flagged. The plan the
     preface measured, if any, is in `facts["reading-plan"]`."""

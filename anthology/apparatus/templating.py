@@ -34,13 +34,14 @@ def is_blocks(value) -> bool:
     return isinstance(value, list) and all(isinstance(block, dict) and "t" in block for block in value)
 
 
-def markdown_blocks(markdown: str, cache=None) -> list:
-    """The blocks Pandoc reads in `markdown`; kept in `cache` (a build's Cache) by the text, since
-    a long one (the EPUB index: 0.6 s) is mostly the same from one build to the next."""
-    key = hashlib.sha256((TEMPLATE_MARKDOWN + code_version() + markdown).encode("utf-8")).hexdigest()
+def markdown_blocks(markdown: str, cache=None, from_format: str = TEMPLATE_MARKDOWN) -> list:
+    """The blocks Pandoc reads in `markdown` (as `from_format`); kept in `cache` (a build's Cache)
+    by the text, since a long one (the EPUB index: 0.6 s) is mostly the same from one build to the
+    next, and a short one (the glossary, the preface) costs a Pandoc run (0.1 s) all the same."""
+    key = hashlib.sha256((from_format + code_version() + markdown).encode("utf-8")).hexdigest()
     found = cache.load("markdown", key, is_blocks) if cache is not None else None
     if found is None:
-        found = json.loads(pandoc.convert(markdown, "json", from_format=TEMPLATE_MARKDOWN))["blocks"]
+        found = json.loads(pandoc.convert(markdown, "json", from_format=from_format))["blocks"]
         if cache is not None:
             cache.store("markdown", key, found)
     return found

@@ -19,9 +19,11 @@ only that text's part: every other part is taken from the cache (`Cache`, kind "
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
@@ -158,8 +160,14 @@ class PdfEdition:
 
     def warm_up(self) -> None:
         """The pool is idle while the texts are prepared (one text changed, read in the build's own
-        process): a worker loads WeasyPrint meanwhile, ready for the text's layout."""
+        process): its first worker starts meanwhile, ready for the text's layout. From a thread of
+        its own: starting the workers' fork server (which loads WeasyPrint) takes a second, which
+        this process spends preparing the text."""
         if getattr(self.layouts.pool, "jobs", 1) > 1:
+            threading.Thread(target=self._start_a_worker, daemon=True).start()
+
+    def _start_a_worker(self) -> None:
+        with contextlib.suppress(RuntimeError, OSError):  # the build ended or failed first: no need
             self.layouts.pool.submit(warm_up)
 
     def start(self, tree: dict, key: str | None = None) -> None:
