@@ -230,6 +230,22 @@ def test_replace_nodes():
     assert doctree.find_notes(tree) == []
 
 
+def test_copy_around_copies_the_notes_and_the_way_to_them_and_shares_the_rest():
+    tree = doctree.from_markdown("One *two*.^[A note.]\n\n> Three *four*.\n\n- Five.^[Another.]")
+    before = doctree.to_json(tree)
+    blocks = tree["blocks"]
+    copied = doctree.copy_around(blocks, "Note")
+    assert copied is not blocks and doctree.to_json({**tree, "blocks": copied}) == before
+    para, quote, bullets = copied
+    assert quote is blocks[1]  # no note in it: shared, not copied
+    assert para is not blocks[0] and para["c"][2] is blocks[0]["c"][2]  # the emphasis beside the note: shared
+    # Edit the notes in the copy the way the EPUB does (replaced in their lists, their text changed).
+    doctree.replace_nodes(copied, "Note", lambda note: doctree.str_("[note]"))
+    assert doctree.stringify(copied) == "One two.[note]Three four.Five.[note]"
+    assert doctree.to_json(tree) == before  # the shared tree is as it was
+    assert doctree.copy_around(blocks[1], "Note") is blocks[1]
+
+
 def test_find_notes():
     tree = doctree.from_markdown("One.^[First.] *Two.^[Second.]*\n\n> Three.^[Third.]")
     found = doctree.find_notes(tree)
