@@ -231,7 +231,12 @@ def build(project: Path, only=None) -> dict:
 
 def median_of(runs: int, once) -> dict:
     """The median run of `once()` (by wall time), with every run's wall time kept for min–max."""
-    results = sorted((once() for _ in range(runs)), key=lambda r: r["wall"])
+    return median([once() for _ in range(runs)])
+
+
+def median(results: list[dict]) -> dict:
+    """The median of runs (by wall time), with every run's wall time kept for min–max."""
+    results = sorted(results, key=lambda r: r["wall"])
     middle = dict(results[len(results) // 2])
     middle["walls"] = [r["wall"] for r in results]
     return middle
@@ -272,10 +277,21 @@ def main() -> None:
     runs = max(1, args.runs)
     with tempfile.TemporaryDirectory(prefix="anthology-bench-") as tmp:
         project = copy_project(Path(tmp) / "book")
-        naive = median_of(runs, lambda: run(NAIVE.format(project=str(project), css=NAIVE_CSS)))
+        # The three compared are run in turn, naive, cold, floor, then again: a shared machine's
+        # speed drifts by a quarter over minutes, and each ratio should be taken in one spell of it.
+        compared: dict[str, list[dict]] = {"naive": [], "cold": [], "floor": []}
+        for _ in range(runs):
+            compared["naive"].append(run(NAIVE.format(project=str(project), css=NAIVE_CSS)))
+            compared["cold"].append(cold_build(project))
+            compared["floor"].append(run(FLOOR.format(root=str(ROOT), project=str(project))))  # reads its cache
+        naive, cold, floor = (median(compared[kind]) for kind in ("naive", "cold", "floor"))
         show("naive Pandoc + WeasyPrint", naive)
-        cold = median_of(runs, lambda: cold_build(project))
         show("cold build", cold)
+        show("floor (the book as one document)", floor)
+        pairs = [(c["wall"] / n["wall"], c["wall"] / f["wall"])
+                 for n, c, f in zip(compared["naive"], compared["cold"], compared["floor"])]
+        print("run by run, cold / naive: " + ", ".join(f"{a:.2f}" for a, _ in pairs)
+              + "; cold / floor: " + ", ".join(f"{b:.2f}" for _, b in pairs))
         show("no-op rebuild", median_of(runs, lambda: build(project)))
         text = project / "texts" / EDIT[0]  # an editor's correction: one word in one text
         source = text.read_text(encoding="utf-8")
@@ -294,9 +310,7 @@ def main() -> None:
         show("EPUB only, unchanged", median_of(runs, lambda: build(project, only="epub")))
         show("EPUB only, one change", median_of(runs, lambda: changed(only="epub")))
         text.write_text(source, encoding="utf-8")
-        build(project)  # the cache of the unchanged book, which the floor reads
-        floor = median_of(runs, lambda: run(FLOOR.format(root=str(ROOT), project=str(project))))
-        show("floor (the book as one document)", floor)
+        build(project)  # the cache and output of the unchanged book, which the texts-only run reads
         texts_only = run(TEXTS_ONLY.format(root=str(ROOT), project=str(project)))
         show("texts only, Pandoc's HTML", texts_only)
         print(f"cold build / naive pipeline = {cold['wall'] / naive['wall']:.2f}"
