@@ -35,7 +35,7 @@ from .render import Finished
 from .render.pages import PrintPages
 from .prose import load_frequencies
 from .sources import read as read_source, reads_bytes
-from .workers import READING, InProcess, start_pool, stopped_on_failure
+from .workers import READING, InProcess, fewer_collections, start_pool, stopped_on_failure
 
 
 @dataclass
@@ -202,7 +202,7 @@ def build(manifest: Path, *, only: str | None = None, progress: Progress | None 
             result.pages, result.warnings = record["pages"], record["warnings"]
             result.timings = dict(progress.timings, total=time.perf_counter() - t0)
             return result
-    with Staging(output_dir(book)) as staging:
+    with Staging(output_dir(book)) as staging, fewer_collections():
         _build_into(staging, book, result, only, progress, Cache(book.root) if use_cache else None, jobs)
         placed = staging.commit()
     result.outputs = {kind: placed[path.as_posix()] for kind, path in result.outputs.items()}

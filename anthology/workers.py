@@ -260,6 +260,26 @@ class Ranked(Executor):
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+GC_THRESHOLDS = (50_000, 20, 100)
+"""How often Python's cycle collector runs in the build's processes (its default: 700, 10, 10).
+The build makes millions of small objects that live (a text's tree, WeasyPrint's boxes), and the
+default has the collector walk them over and over: a long text's layout took an eighth less
+time with these, the memory the same (measured on the book's longest text)."""
+
+
+@contextlib.contextmanager
+def fewer_collections():
+    """`GC_THRESHOLDS` within the block, the process's own afterwards."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _worker_started(scratch: str) -> None:
     """Run in each worker process before its first job.
 
@@ -269,10 +289,14 @@ def _worker_started(scratch: str) -> None:
     runs (Pandoc), which must still stop on Ctrl-C.
 
     Temporary files (WeasyPrint's font folders, the cover's) go into the pool's scratch folder,
-    removed with the pool, and not into the system's, where a worker left them."""
+    removed with the pool, and not into the system's, where a worker left them. The cycle
+    collector runs less often (`GC_THRESHOLDS`)."""
+    import gc
+
     signal.signal(signal.SIGINT, _left_to_the_build)
     os.environ["TMPDIR"] = scratch  # for the programs a worker runs, too
     tempfile.tempdir = scratch
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _left_to_the_build(signum, frame) -> None:
