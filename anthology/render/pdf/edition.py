@@ -9,10 +9,12 @@
    the reading plan), which are only measured, with placeholder numbers.
 3. The parts' lengths give every part its first folio, and so every anchor its page. Second
    round: the measured parts are laid out again with the real numbers and their real folios; the
-   index is laid out with its page numbers, after the last part; a folio overlay per part prints
-   the page numbers of the parts written without them (render/pdf/folios.py). Should a measured part
-   come out longer or shorter with its real numbers, the second round is done again.
-4. The parts are joined (render/pdf/join.py) into the PDF.
+   index is laid out with its page numbers, after the last part; one folio overlay document (one
+   per 300 pages) prints the page numbers of the parts written without them
+   (render/pdf/folios.py). Should a measured part come out longer or shorter with its real
+   numbers, the second round is done again.
+4. The book's page numbers go to the EPUB, which is finished while the parts are joined
+   (render/pdf/join.py, in a worker: joining holds every page in memory) into the PDF.
 
 Nothing is laid out twice except those few pages of front matter, and an edit to one text changes
 only that text's part: every other part is taken from the cache (`Cache`, kind "parts").

@@ -2,10 +2,11 @@
 
 Such a part is written without its folios, and tells where each page's folio stood ("head": in
 the running head's outer corner; "foot": dropped to the foot, as on a text's opening page). Once
-every part's length is known, `overlay_html` makes for each such part a document with a page for
-each of its pages, empty but for those folios, under the book's own style sheet and numbered from
-the part's first folio, so that each number is set in the same box, face and place as the layout
-would have set it; the join (render/pdf/join.py) lays each of its pages over the part's page.
+every part's length is known, `overlay_html` makes a document with a page for each of the book's
+pages from such a part's first page (render/pdf/edition.py gathers several parts into one, up to
+300 pages), empty but for those folios, under the book's own style sheet and numbered from that
+first folio, so that each number is set in the same box, face and place as the layout would have
+set it; the join (render/pdf/join.py) lays each of its pages over the book's page.
 """
 from __future__ import annotations
 
