@@ -35,7 +35,7 @@ from ... import apparatus
 from ...cache import Cache, code_version, design_files, digest_files
 from ...manifest import Book
 from ...outputs import Staging
-from ...workers import LAYOUT
+from ...workers import LAYOUT, run_alone
 from . import folios, join, parts
 from .footnote_check import FootnoteReport
 from .html import page_css, print_frame, section_ids, sections
@@ -212,10 +212,11 @@ class PdfEdition:
         edition.page_starts = page_starts(_by_book_page(
             with_index, lambda part: [m.at_first_whole() for m in part.marks] if part is index else part.marks))
         self.print_pages.set_result(PrintPages(edition.page_starts, edition.folios))  # the EPUB goes on meanwhile
-        # In a worker: joining holds every page of the book in memory (0.7 GB for a book ten times
-        # this one's length), which this process, holding the book's AST and the EPUB, need not add.
-        edition.pages = self.layouts.pool.submit(join.join, with_index, target, overlays=overlays,
-                                                 lang=book.language).result()
+        # In a process of its own: joining holds every page of the book in memory (0.5 GB for a book
+        # ten times this one's length), which neither this process, holding the book's AST and the
+        # EPUB, nor a worker, holding what its layouts left, need add to theirs.
+        edition.pages = run_alone(self.layouts.pool, join.join, with_index, target, overlays=overlays,
+                                  lang=book.language)
         for item in with_index:
             edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
             edition.footnotes.placements += item.part.footnotes.placements
