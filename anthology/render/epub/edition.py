@@ -237,15 +237,17 @@ def finish(book: Book, entries: dict[str, bytes], page_starts: list[PageStart] |
             back_matter[ident] = (name, title)
         a11y.add_roles(root)
         a11y.title_from_heading(root, book.meta["title"])
-    documents = split.split_large(documents, package)
+    measured: dict[str, bytes] = {}  # the files left whole, as split_large wrote them to measure them
+    documents = split.split_large(documents, package, measured)
 
     has_cover = _add_cover(book, entries, package, warnings, cover)
     _finish_nav(nav, spine, _first_text(documents), back_matter, placed, has_cover)
     where = split.holders(documents)
-    split.point_links({**documents, NAV: nav}, where)
+    touched: set[str] = set()
+    split.point_links({**documents, NAV: nav}, where, touched)
     entries["EPUB/toc.ncx"] = split.point_ncx(entries["EPUB/toc.ncx"], "EPUB/toc.ncx", where)
-    for name, root in documents.items():
-        entries[name] = serialize_xhtml(root)
+    for name, root in documents.items():  # nothing but point_links changes a file after it is measured
+        entries[name] = measured[name] if name in measured and name not in touched else serialize_xhtml(root)
     entries[NAV] = serialize_xhtml(nav)
     _put_contents_in_spine(package, spine)
 

@@ -71,15 +71,20 @@ def _with_notes(content: list[ET.Element], note_sections: list[ET.Element]) -> l
     return content + made
 
 
-def split_large(documents: dict[str, ET.Element], package: Package) -> dict[str, ET.Element]:
+def split_large(documents: dict[str, ET.Element], package: Package,
+                serialized: dict[str, bytes] | None = None) -> dict[str, ET.Element]:
     """`documents` (parsed XHTML by zip path, in spine order) with every file over LIMIT cut into
-    pieces, the new files added to `package` after their first piece."""
+    pieces, the new files added to `package` after their first piece. Each file left whole is
+    put in `serialized` as it was measured, to be written as it is if nothing changes it after."""
     result: dict[str, ET.Element] = {}
     for name, root in documents.items():
         result[name] = root
-        size = len(serialize_xhtml(root))
+        written = serialize_xhtml(root)
+        size = len(written)
         found = _top_section(root)
         if size <= LIMIT or found is None:
+            if serialized is not None:
+                serialized[name] = written
             continue
         body, section = found
         note_sections = [child for child in section if _is_notes(child)]
@@ -152,9 +157,10 @@ def relative(target: str, start: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(start))
 
 
-def point_links(documents: dict[str, ET.Element], where: dict[str, str]) -> int:
+def point_links(documents: dict[str, ET.Element], where: dict[str, str], touched: set[str] | None = None) -> int:
     """Point every link in `documents` whose fragment lives in another file than the one it names
-    (`where`: id → zip path) at that file. Returns the links changed."""
+    (`where`: id → zip path) at that file; the files changed are added to `touched`. Returns the
+    links changed."""
     changed = 0
     for name, root in documents.items():
         for node in root.iter():
@@ -167,6 +173,8 @@ def point_links(documents: dict[str, ET.Element], where: dict[str, str]) -> int:
             if target is not None and target != current:
                 node.set("href", ("" if target == name else relative(target, name)) + "#" + fragment)
                 changed += 1
+                if touched is not None:
+                    touched.add(name)
     return changed
 
 
