@@ -88,6 +88,17 @@ def fits(value, shape) -> bool:
     return bool(shape(value))
 
 
+def kept(cache: "Cache | None", kind: str, key: str, shape, make):
+    """The value `cache` keeps under `key` (see `Cache.load`), or else `make()`, kept there for the
+    next build; with no cache (None: a build told not to use one), simply `make()`."""
+    found = cache.load(kind, key, shape) if cache is not None else None
+    if found is None:
+        found = make()
+        if cache is not None:
+            cache.store(kind, key, found)
+    return found
+
+
 class Cache:
     def __init__(self, root: Path):
         self.dir = Path(root) / ".cache"

@@ -20,7 +20,6 @@ page ends on the page where that paragraph ends.
 """
 from __future__ import annotations
 
-import copy
 
 import difflib
 import re
@@ -209,7 +208,7 @@ def resolve(book, tree: dict, measured: dict[str, list[Segment]] | None = None) 
     name = book.manifest_path.name
     entries = {entry.id: entry for entry in book.texts}
     measured = measured or {}
-    texts = {text_id: copy.deepcopy(measured[text_id]) if text_id in measured else segments(blocks, text_id)
+    texts = {text_id: measured[text_id] if text_id in measured else segments(blocks, text_id)
              for text_id, blocks in doctree.texts(tree)}
     where = {seg.ident: (text_id, k) for text_id, segs in texts.items() for k, seg in enumerate(segs)}
     read_in: dict[tuple[str, int], int] = {}

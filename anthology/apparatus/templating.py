@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..cache import code_version
+from ..cache import code_version, kept
 from .. import pandoc
 from .. import templating
 
@@ -39,9 +39,5 @@ def markdown_blocks(markdown: str, cache=None, from_format: str = TEMPLATE_MARKD
     by the text, since a long one (the EPUB index: 0.6 s) is mostly the same from one build to the
     next, and a short one (the glossary, the preface) costs a Pandoc run (0.1 s) all the same."""
     key = hashlib.sha256((from_format + code_version() + markdown).encode("utf-8")).hexdigest()
-    found = cache.load("markdown", key, is_blocks) if cache is not None else None
-    if found is None:
-        found = json.loads(pandoc.convert(markdown, "json", from_format=from_format))["blocks"]
-        if cache is not None:
-            cache.store("markdown", key, found)
-    return found
+    return kept(cache, "markdown", key, is_blocks,
+                lambda: json.loads(pandoc.convert(markdown, "json", from_format=from_format))["blocks"])

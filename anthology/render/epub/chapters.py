@@ -22,6 +22,7 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
+from ...cache import kept
 from ...doctree import header_level, to_json
 
 CHAPTER_FILE = re.compile(r"^EPUB/text/ch\d+\.xhtml$")
@@ -82,13 +83,7 @@ class Chapters:
         """Pandoc's EPUB of the book's skeleton (its level-1 headings): the package, the navigation
         and a file per chapter; kept in the cache, since an edit to a text rarely changes it."""
         key = hashlib.sha256(f"{self.context}\0skeleton\0{ast_json}".encode("utf-8")).hexdigest()
-        found = self.cache.load("epub-skeletons", key, dict) if self.cache is not None else None
-        if found is not None and all(isinstance(k, str) and isinstance(v, bytes) for k, v in found.items()):
-            return dict(found)
-        entries = self.write(ast_json)
-        if self.cache is not None:
-            self.cache.store("epub-skeletons", key, entries)
-        return entries
+        return kept(self.cache, "epub-skeletons", key, is_entries, lambda: self.write(ast_json))
 
     def close(self, cancel: bool = False) -> None:
         """Wait for the chapters under way; with `cancel` (the build failed or was interrupted),
@@ -127,6 +122,11 @@ def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
     return entries
 
 
+def is_entries(value) -> bool:
+    """Zip entries as the cache keeps them (the skeleton's): path → bytes."""
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, bytes) for k, v in value.items())
+
+
 def is_chapter_body(value) -> bool:
     """A chapter as the cache keeps it: its XHTML from its `<body>` on."""
     return isinstance(value, str) and BODY_OPEN.match(value) is not None
@@ -135,13 +135,10 @@ def is_chapter_body(value) -> bool:
 def _chapter(ast_json: str | Callable[[], str], key: str, write: Callable[[str], Entries], cache) -> str:
     """The chapter's body, from the cache or written by Pandoc from `ast_json` (or what it gives,
     made only when Pandoc needs it)."""
-    found = cache.load("epub-chapters", key, is_chapter_body) if cache is not None else None
-    if found is not None:
-        return found
-    entries = write(ast_json if isinstance(ast_json, str) else ast_json())
-    [name] = [name for name in entries if CHAPTER_FILE.match(name)]
-    text = entries[name].decode("utf-8")
-    body = text[BODY_OPEN.search(text).start():]
-    if cache is not None:
-        cache.store("epub-chapters", key, body)
-    return body
+    def body() -> str:
+        entries = write(ast_json if isinstance(ast_json, str) else ast_json())
+        [name] = [name for name in entries if CHAPTER_FILE.match(name)]
+        text = entries[name].decode("utf-8")
+        return text[BODY_OPEN.search(text).start():]
+
+    return kept(cache, "epub-chapters", key, is_chapter_body, body)

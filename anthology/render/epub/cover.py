@@ -51,13 +51,10 @@ def render_cover(book: Book, cache=None) -> bytes:
     """The cover as PNG bytes (1600 × 2560). Raises CoverError if Poppler's pdftoppm is missing.
     Kept in `cache` (the build's Cache; None, as with --fresh: none is read or written) under its
     HTML and fonts: it changes only when the title, the authors, the template or the typeface do."""
+    from ...cache import kept
+
     html, key = _cover_key(book)
-    image = cache.load("cover", key, is_png) if cache is not None else None
-    if image is None:
-        image = _draw_cover(book, html)
-        if cache is not None:
-            cache.store("cover", key, image)
-    return image
+    return kept(cache, "cover", key, is_png, lambda: _draw_cover(book, html))
 
 
 def cached_cover(book: Book, cache) -> bytes | None:

@@ -18,6 +18,7 @@ from typing import Callable
 import yaml
 
 from ... import apparatus, doctree
+from ...cache import kept
 from ...doctree import to_json
 from ...manifest import Book
 from ...outputs import atomic_path
@@ -153,12 +154,11 @@ class EpubEdition:
         opening = tree["blocks"][0] if tree["blocks"] else None
         if opening is None or doctree.header_level(opening) != 1:
             return
-        made = self.cache.load("epub-texts", key, EPUB_TEXT) if self.cache is not None and key else None
-        if made is None:
+        def made_here() -> tuple[list, list[str]]:
             warnings: list[str] = []
-            made = (apparatus.epub_text(self.book, tree, warnings)["blocks"], warnings)
-            if self.cache is not None and key:
-                self.cache.store("epub-texts", key, made)
+            return apparatus.epub_text(self.book, tree, warnings)["blocks"], warnings
+
+        made = kept(self.cache if key else None, "epub-texts", key, EPUB_TEXT, made_here)
         self.texts[doctree.header_id(opening)] = made
         if key:
             self.writer.name(made[0], key)
