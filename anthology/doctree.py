@@ -172,6 +172,11 @@ ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "Link": 0, "Image": 0, "Code": 0, "
            "Table": 0, "Figure": 0}
 """Where each element that has an Attr keeps it in its content."""
 
+INLINE_TYPES = frozenset({"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript",
+                          "SmallCaps", "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math",
+                          "RawInline", "Link", "Image", "Note", "Span"})
+"""Pandoc's inline elements: a list whose first item is one of them is an inline list."""
+
 TEXT_CONTAINERS = frozenset({"Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript"})
 """Inline elements whose content is an inline list and nothing else."""
 
@@ -359,6 +364,25 @@ def walk(node, visit: Callable[[dict], None]) -> None:
             walk(item, visit)
 
 
+def walk_inline_lists(node, visit: Callable[[list], None]) -> None:
+    """Call `visit` on every inline list under `node` (a node, a list of nodes, or a whole AST),
+    into notes, each list after the lists inside its elements: the order of a Pandoc filter's
+    `Inlines` function (`walk` goes bottom-up), so that what a filter numbers is numbered alike.
+    `visit` may change the list in place."""
+    _walk_inline_lists(_body(node), visit)
+
+
+def _walk_inline_lists(value, visit) -> None:
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, (list, dict)):
+                _walk_inline_lists(item, visit)
+        if value and isinstance(value[0], dict) and value[0].get("t") in INLINE_TYPES:
+            visit(value)
+    elif isinstance(value, dict):
+        _walk_inline_lists(value.get("c"), visit)
+
+
 def replace_nodes(node, kind: str, replace: Callable[[dict], dict]) -> None:
     """Put `replace(n)` in place of every node `n` of type `kind` under `node` (a node, a list of
     nodes, or a whole AST), in document order; neither a replaced node's children nor its
@@ -433,6 +457,10 @@ def str_(text: str) -> dict:
 
 def space() -> dict:
     return {"t": "Space"}
+
+
+def line_break() -> dict:
+    return {"t": "LineBreak"}
 
 
 def span(ident: str, classes: list[str], inlines: list, attributes: list | None = None) -> dict:

@@ -342,6 +342,21 @@ def test_sanitise_leaves_no_bad_link_or_attribute(probe):
     assert warnings and all(w.startswith("texts/x.md: ") for w in warnings)
 
 
+@pytest.mark.parametrize("markdown", [
+    "No picture here, *only* words.\n",
+    "A picture ![a remote picture](http://evil.example/pic.png) and ![](file:///etc/passwd).\n",
+])
+def test_a_source_read_into_json_has_its_images_filtered_as_by_the_filter_run_always(markdown):
+    """The Lua filter is run only on a source found to hold an image (the source read again):
+    the tree is the one Pandoc gives with the filter run every time."""
+    from anthology import pandoc
+
+    always = ["--lua-filter=" + str(pandoc.SAFETY_FILTER)]
+    assert pandoc.convert(markdown, "json") == pandoc.convert(markdown, "json", args=always)
+    assert pandoc.IMAGE_NODE not in pandoc.convert(markdown, "json")
+    assert ("image omitted" in pandoc.convert(markdown, "json")) == ("![]" in markdown)
+
+
 # Images: the Markdown reader already keeps only a picture's description (a Lua filter), so these
 # trees are made by hand, as a future reader might make them.
 IMAGES = {

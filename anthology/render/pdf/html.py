@@ -1,7 +1,8 @@
 """The print HTML: the print template (head and front matter) and Pandoc's HTML5 of each of the
 book's sections, which render/pdf/edition.py lays out as separate parts.
 
-Footnotes become inline `<span class="footnote">` at the call (a Lua filter), because CSS
+Footnotes become inline `<span class="footnote">` at the call (`inline_footnotes`, held to a Lua
+filter), because CSS
 `float: footnote` moves an element from where it stands to the page foot; `--wrap=none` keeps
 newlines out of them (a newline inside a WeasyPrint footnote shows as a hard break).
 
@@ -24,6 +25,7 @@ from ...apparatus.locators import running_head
 from ...credits import book_credits, long_date, sentence
 from ...templating import environment
 from . import running_heads
+from .inline_footnotes import inline_footnotes, needs_filter
 
 
 
@@ -132,8 +134,11 @@ def other_parts(book: Book, book_ast: dict) -> tuple[list[dict], list[dict]]:
 
 
 def body_html_json(ast_json: str) -> str:
+    """Pandoc's HTML5 of an AST's JSON, its notes as footnote spans: placed already by
+    `inline_footnotes` (as `sections` does), or else by the Lua filter it is held to."""
+    filters = [FILTERS / "inline_footnotes.lua"] if needs_filter(ast_json) else []
     return pandoc.convert(ast_json, "html5", from_format="json", args=["--wrap=none", "--section-divs"],
-                          filters=[FILTERS / "inline_footnotes.lua"])
+                          filters=filters)
 
 
 def print_typography(html: str) -> str:
@@ -166,7 +171,8 @@ def sections(book: Book, book_ast: dict, skip: set[str] = frozenset()) -> list[t
             found.append((header_id(block), []))
         if found:
             found[-1][1].append(block)
-    return [(ident, to_json({**marked, "blocks": blocks})) for ident, blocks in found if ident not in skip]
+    return [(ident, to_json({**marked, "blocks": inline_footnotes(blocks)})) for ident, blocks in found
+            if ident not in skip]
 
 
 def section_ids(book_ast: dict) -> list[str]:
