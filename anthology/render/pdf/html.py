@@ -2,9 +2,8 @@
 book's sections, which render/pdf/edition.py lays out as separate parts.
 
 Footnotes become inline `<span class="footnote">` at the call (`inline_footnotes`, held to a Lua
-filter), because CSS
-`float: footnote` moves an element from where it stands to the page foot; `--wrap=none` keeps
-newlines out of them (a newline inside a WeasyPrint footnote shows as a hard break).
+filter), because CSS `float: footnote` moves an element from where it stands to the page foot;
+`--wrap=none` keeps newlines out of them (a newline inside a WeasyPrint footnote shows as a hard break).
 
 Everything the template prints that is computed (the page geometry for the manifest's page size,
 each text's running head, the list of authors) is computed here, so the template only arranges it.
