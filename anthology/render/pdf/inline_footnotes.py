@@ -31,16 +31,17 @@ def inline_footnotes(blocks: list) -> list:
     """`blocks` with each note as a footnote span at its call, the word before the call and the
     call held in a `with-call` span; the blocks holding no note are the same objects, and the
     others copies. If any note holds more than paragraphs, `blocks` as given (`needs_filter`)."""
-    if any(kind not in ("Para", "Plain") for note in find_notes(blocks) for kind in _block_kinds(note)):
-        return blocks
     text_id, count = "book", 0
     out = []
     for block in blocks:
         if header_level(block) == 1 and TEXT_CLASS in classes(block):
             text_id, count = header_id(block), 0
-        if not find_notes(block):
+        notes = find_notes(block)
+        if not notes:
             out.append(block)
             continue
+        if any(kind not in ("Para", "Plain") for note in notes for kind in _block_kinds(note)):
+            return blocks
         block = copy_around(block, "Note")
 
         def glue_calls(inlines: list) -> None:
