@@ -72,20 +72,30 @@ class TermMatcher:
         return self.find(normalise(text))
 
 
-def split_at(inlines: list, cuts: set[int]) -> list:
-    """The same inlines with Str nodes split at the given offsets (of the matcher's string)."""
-    out, pos = [], 0
-    for node in inlines:
-        text = node_text(node)
-        if node["t"] == "Str":
-            inner = sorted(c - pos for c in cuts if pos < c < pos + len(text))
+def split_at(inlines: list, cuts: set[int], texts: list[str] | None = None) -> list:
+    """The same inlines with Str nodes split at the given offsets (of the matcher's string);
+    `texts`, each node's `node_text` when the caller has them already."""
+    if texts is None:
+        texts = [node_text(node) for node in inlines]
+    ordered = sorted(cuts)
+    out, pos, c = [], 0, 0
+    for node, text in zip(inlines, texts):
+        end = pos + len(text)
+        while c < len(ordered) and ordered[c] <= pos:
+            c += 1
+        if node["t"] == "Str" and c < len(ordered) and ordered[c] < end:
             previous, value = 0, doctree.literal(node)
-            for cut in inner + [len(text)]:
+            while c < len(ordered) and ordered[c] < end:
+                cut = ordered[c] - pos
                 out.append(str_(value[previous:cut]))
                 previous = cut
+                c += 1
+            out.append(str_(value[previous:]))
+        elif node["t"] == "Str":
+            out.append(str_(doctree.literal(node)))
         else:
             out.append(node)
-        pos += len(text)
+        pos = end
     return out
 
 
@@ -99,9 +109,13 @@ Enter = Callable[[dict], bool]
 def rewrite(inlines: list, matcher: TermMatcher, wrap: Wrap, enter: Enter, on_note=None) -> list:
     """Return `inlines` with each match replaced by what `wrap` gives, nested elements first-come
     first-served in reading order. `on_note(note)` is called for every Note met on the way."""
-    text = "".join(node_text(n) for n in inlines)
-    matches = matcher.find(text)
-    nodes = split_at(inlines, {m.start for m in matches} | {m.end for m in matches}) if matches else inlines
+    texts = [node_text(n) for n in inlines]
+    matches = matcher.find("".join(texts))
+    if not matches:  # most lists: only the elements inside are looked into
+        for node in inlines:
+            _enter(node, matcher, wrap, enter, on_note)
+        return list(inlines)
+    nodes = split_at(inlines, {m.start for m in matches} | {m.end for m in matches}, texts)
     out, pos, i, m = [], 0, 0, 0
     while i < len(nodes):
         if m < len(matches) and pos == matches[m].start:
@@ -115,17 +129,22 @@ def rewrite(inlines: list, matcher: TermMatcher, wrap: Wrap, enter: Enter, on_no
             m += 1
             continue
         node = nodes[i]
-        if node["t"] == "Note":
-            if on_note:
-                on_note(node)
-        else:
-            inner = doctree.running_inlines(node)
-            if inner is not None and enter(node):
-                inner[:] = rewrite(inner, matcher, wrap, enter, on_note)
+        _enter(node, matcher, wrap, enter, on_note)
         out.append(node)
         pos += len(node_text(node))
         i += 1
     return out
+
+
+def _enter(node: dict, matcher: TermMatcher, wrap: Wrap, enter: Enter, on_note) -> None:
+    """A node between the matches: a note is reported, an element `enter` accepts is rewritten."""
+    if node["t"] == "Note":
+        if on_note:
+            on_note(node)
+        return
+    inner = doctree.running_inlines(node)
+    if inner is not None and enter(node):
+        inner[:] = rewrite(inner, matcher, wrap, enter, on_note)
 
 
 def inline_text(inlines: list) -> str:
