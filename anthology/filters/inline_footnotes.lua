@@ -6,6 +6,10 @@
 -- print style sheet makes it unbreakable): WeasyPrint would otherwise break a line between them
 -- when the call alone does not fit, and print the call at the start of the next line.
 --
+-- The build does this in Python (anthology/render/pdf/inline_footnotes.py, tested against this
+-- filter, byte for byte): the filter runs only on a section with a note that holds more than
+-- paragraphs.
+--
 -- Each note gets an id, `<text-id>-fn<N>`, numbered per text (a text is a level-1 heading with
 -- class `text`), and its number in `data-note`: the footnote check looks for every id on the
 -- laid-out pages, since WeasyPrint can silently drop a note's body.

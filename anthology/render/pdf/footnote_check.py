@@ -1,8 +1,8 @@
 """Every footnote's text on the page of its call: a check on the laid-out pages, and a repair.
 
-The print HTML gives every note an id (`<text-id>-fn<N>`, from filters/inline_footnotes.lua).
-After layout we walk each page's boxes to find where each note's call and each note's body were
-placed (`placements`). Two WeasyPrint 70 faults separate them:
+The print HTML gives every note an id (`<text-id>-fn<N>`, from render/pdf/inline_footnotes.py or
+filters/inline_footnotes.lua). After layout we walk each page's boxes to find where each note's
+call and each note's body were placed (`placements`). Two WeasyPrint 70 faults separate them:
 
 - **Lost notes.** A note's body can be dropped without a word (the call is printed, the note is
   not). The rounding fault behind most of these is absorbed in styles/print.css (see `@footnote`);
