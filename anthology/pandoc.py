@@ -36,10 +36,8 @@ SAFETY_FILTER = FILTERS / "no_external_images.lua"
 """Run wherever Markdown is read. A JSON AST is the build's own, made from Markdown that went
 through it, so writing one out skips it (it costs a quarter of a second on the whole book).
 Read into JSON, a source is first read without it, and again with it only if it holds an image
-(`IMAGE_NODE`): almost none does, and the filter's pass over the tree costs a quarter of Pandoc's
+(`json_holds`): almost none does, and the filter's pass over the tree costs a quarter of Pandoc's
 run on a long text (0.1 of 0.42 s on Trotsky's); the output is the same either way."""
-IMAGE_NODE = '"t":"Image"'
-"""An image in Pandoc's JSON (a Str cannot hold these quotes unescaped)."""
 
 
 READ_SECONDS = 120
@@ -69,15 +67,30 @@ def pandoc_path() -> str:
 
 def convert(text: str | bytes, to: str, *, args: list[str] | None = None, outputfile: Path | None = None,
             filters: list[Path] | None = None, source_date_epoch: str | None = None,
-            from_format: str = MARKDOWN, images_seen: bool = False) -> str:
-    command = [pandoc_path(), "--sandbox", f"--from={from_format}", f"--to={to}", *(args or [])]
+            from_format: str = MARKDOWN) -> str:
     reading = from_format != "json"  # a source, not the build's own tree
+    # Read into JSON, a source gets `SAFETY_FILTER` only if it holds an image: it is then read again.
+    filtered_if_needed = reading and to == "json" and not filters and not outputfile
+    safety = [SAFETY_FILTER] if reading and not filtered_if_needed else []
+    output = _convert(text, to, args, [*safety, *(filters or [])], outputfile, source_date_epoch, from_format)
+    if filtered_if_needed and json_holds(output, "Image"):
+        output = _convert(text, to, args, [SAFETY_FILTER], outputfile, source_date_epoch, from_format)
+    return output
+
+
+def json_holds(ast_json: str, kind: str) -> bool:
+    """Whether an AST's JSON (as Pandoc or json.dumps writes it) holds a node of type `kind`: a
+    Str cannot hold these quotes unescaped, so only a node matches."""
+    return re.search(rf'"t":\s?"{kind}"', ast_json) is not None
+
+
+def _convert(text: str | bytes, to: str, args: list[str] | None, filters: list[Path], outputfile: Path | None,
+             source_date_epoch: str | None, from_format: str) -> str:
+    command = [pandoc_path(), "--sandbox", f"--from={from_format}", f"--to={to}", *(args or [])]
+    reading = from_format != "json"
     if reading:
         command[1:1] = ["+RTS", f"-M{READ_MEMORY_MB}m", "-RTS"]
-    # Read into JSON, `SAFETY_FILTER` is run only if an image was read (then the source is read again)
-    checked_after = reading and to == "json" and not filters and not outputfile and not images_seen
-    safety = [SAFETY_FILTER] if reading and not checked_after else []
-    command += [f"--lua-filter={f}" for f in [*safety, *(filters or [])]]
+    command += [f"--lua-filter={f}" for f in filters]
     if outputfile:
         command.append(f"--output={outputfile}")
     env = dict(os.environ)
@@ -93,11 +106,7 @@ def convert(text: str | bytes, to: str, *, args: list[str] | None = None, output
     if returncode != 0:
         message = stderr.decode("utf-8", "replace").strip()
         raise PandocError(f"Pandoc failed ({to}): {message}", text, *_where_and_why(message))
-    output = stdout.decode("utf-8")
-    if checked_after and IMAGE_NODE in output:
-        return convert(text, to, args=args, source_date_epoch=source_date_epoch, from_format=from_format,
-                       images_seen=True)
-    return output
+    return stdout.decode("utf-8")
 
 
 def _where_and_why(message: str) -> tuple[int, str]:

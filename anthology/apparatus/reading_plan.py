@@ -20,7 +20,6 @@ page ends on the page where that paragraph ends.
 """
 from __future__ import annotations
 
-
 import difflib
 import re
 import statistics

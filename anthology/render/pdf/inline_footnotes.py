@@ -13,18 +13,13 @@ its own for each) is left for the filter: its section keeps its notes, and `need
 """
 from __future__ import annotations
 
-import re
-
 from ...doctree import (classes, copy_around, find_notes, header_id, header_level, inlines_of, line_break,
                         note_blocks, span, walk_inline_lists)
+from ...pandoc import json_holds
 
 TEXT_CLASS = "text"
 """A level-1 heading with this class starts a text: its notes are numbered from 1, their ids
 prefixed with its id (`<text-id>-fn<N>`); notes before the first text are `book-fn<N>`."""
-
-NOTE_NODE = re.compile(r'"t":\s?"Note"')
-"""A note in JSON, as json.dumps or Pandoc writes it: a Str cannot hold these quotes unescaped, so
-a section whose JSON holds this still has a note the filter must place."""
 
 
 def inline_footnotes(blocks: list) -> list:
@@ -69,7 +64,7 @@ def inline_footnotes(blocks: list) -> list:
 
 def needs_filter(ast_json: str) -> bool:
     """Whether a section's JSON still holds a note: one `inline_footnotes` left for the filter."""
-    return NOTE_NODE.search(ast_json) is not None
+    return json_holds(ast_json, "Note")
 
 
 def _block_kinds(note: dict) -> list[str]:
