@@ -17,7 +17,7 @@ import weasyprint
 
 from ..errors import ProjectFileError
 from ..project import inside_project, lexically_inside
-from . import weasy_hyphenation
+from . import weasy_hyphenation, weasy_stylesheets
 from .weasyprint_patch import keep_footnotes_with_their_calls
 
 class ProjectURLFetcher(weasyprint.URLFetcher):
@@ -61,8 +61,10 @@ def render(root: Path, html: str, warnings: list[str] | None = None) -> weasypri
     weasy_hyphenation.install()
     fetcher = ProjectURLFetcher(root)
     document = weasyprint.HTML(string=html, base_url=Path(root).as_uri() + "/", url_fetcher=fetcher)
+    shared = weasy_stylesheets.shared_for(html)  # in a worker: print.css parsed once, not per part
+    configuration = {"font_config": shared.font_config, "counter_style": shared.counter_style} if shared else {}
     with weasy_hyphenation.keep_names_whole(weasy_hyphenation.proper_names(html)):
-        rendered = document.render()
+        rendered = document.render(**configuration)
     fetcher.check()
     if warnings is not None:  # a repaired part is laid out again: say each refusal once
         warnings.extend(w for w in dict.fromkeys(f"PDF: {url}" for url in fetcher.refused) if w not in warnings)

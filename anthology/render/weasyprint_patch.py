@@ -151,7 +151,7 @@ def _unlayout_footnote(original):
     return unlayout_footnote
 
 
-def _patched(function, replacements: list[tuple[str, str]]):
+def patched_code(function, replacements: list[tuple[str, str]]):
     """`function`'s code with each (old, new) replacement made, or None if any old text is not
     found exactly once."""
     source = inspect.getsource(function)
@@ -173,9 +173,9 @@ def keep_footnotes_with_their_calls() -> bool:
     helpers = {"_anthology_split_note": _split_note, "_anthology_note_area_limits": _note_area_limits,
                "_anthology_new_page": _new_page}
     context_class = layout.LayoutContext
-    lines = _patched(block._linebox_layout, [(PUSHES_NOTES_AWAY, KEEPS_NOTES), (REPORTS_WHOLE_NOTE, SPLITS_LONG_NOTE)])
-    area = _patched(context_class._update_footnote_area, [(AREA_LAYOUT_IN_CONTEXT, AREA_LAYOUT_IN_CONTEXT_LIMITED)])
-    pages = _patched(page.make_page, [(AREA_LAYOUT_IN_PAGE, AREA_LAYOUT_IN_PAGE_LIMITED),
+    lines = patched_code(block._linebox_layout, [(PUSHES_NOTES_AWAY, KEEPS_NOTES), (REPORTS_WHOLE_NOTE, SPLITS_LONG_NOTE)])
+    area = patched_code(context_class._update_footnote_area, [(AREA_LAYOUT_IN_CONTEXT, AREA_LAYOUT_IN_CONTEXT_LIMITED)])
+    pages = patched_code(page.make_page, [(AREA_LAYOUT_IN_PAGE, AREA_LAYOUT_IN_PAGE_LIMITED),
                                       (NEW_PAGE, NEW_PAGE_FORGETS_SPLIT)])
     if lines is None or area is None or pages is None:
         return False
