@@ -139,10 +139,11 @@ def warm_up() -> None:
     """Load WeasyPrint and the build's changes to it in a worker that has nothing else to do yet,
     so that the first layout given to it starts at once (it takes most of a second)."""
     from ..weasy import render  # noqa: F401
-    from ..weasy_hyphenation import install
+    from .. import weasy_hyphenation, weasy_page_styles
     from ..weasyprint_patch import keep_footnotes_with_their_calls
 
-    install()
+    weasy_hyphenation.install()
+    weasy_page_styles.install()
     keep_footnotes_with_their_calls()
 
 
