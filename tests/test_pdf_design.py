@@ -428,6 +428,38 @@ def test_split_cuts_at_level_one_sections_and_rewrites_links_between_parts():
     assert 'data-pages="4"' in parts.with_page_numbers(plan, {"a": 4, "b": 4})
 
 
+def test_a_part_that_prints_page_numbers_is_measured_before_the_texts_waiting():
+    """The reading plan given as a section of the AST (as the build gives it) is recognised as
+    printing page numbers, whichever JSON spelling it comes in, and is queued ahead of the texts:
+    the second round, the index's layout with it, waits for its length."""
+    from anthology.doctree import to_json
+    from anthology.render.pdf.edition import Layouts, PartCache, PrintEdition
+    from anthology.render.pdf.part_layout import PartTask
+
+    plan = {"blocks": [{"t": "Plain", "c": [{"t": "Span", "c": [["", ["plan-pages"], [["data-first", "#a"],
+                                                                                      ["data-last", "#b"]]], []]}]}]}
+    text = {"blocks": [{"t": "Para", "c": [{"t": "Str", "c": "data-first"}]}]}  # the words, not the attribute
+    for ast_json in (to_json(plan), json.dumps(plan, separators=(",", ":"))):
+        assert parts.asks_for_page_numbers(ast_json)
+    assert not parts.asks_for_page_numbers(to_json(text))
+
+    class Queue:
+        def __init__(self):
+            self.ranks = {}
+
+        def submit_ranked(self, rank, fn, task):
+            self.ranks[task.name] = rank
+
+    queue = Queue()
+    layouts = Layouts(queue, PartCache(None, None), PrintEdition(pages=0, page_starts=[], folios={}))
+    tasks = [PartTask("long-text", None, ROOT, section=("<head>", to_json(text) + " " * 9000, "</tail>")),
+             PartTask("short-text", None, ROOT, section=("<head>", to_json(text), "</tail>")),
+             PartTask("reading-plan", None, ROOT, section=("<head>", to_json(plan), "</tail>"))]
+    for task in tasks:
+        layouts.start(task)
+    assert sorted(queue.ranks, key=queue.ranks.get) == ["reading-plan", "long-text", "short-text"]
+
+
 def test_parts_laid_out_alone_join_into_one_book(built, tmp_path):
     """The parts of a small book laid out one by one, as the build does: the text without its
     folios (printed by the overlay), the front matter with its page numbers and folios; joined, every

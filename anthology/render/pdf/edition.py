@@ -6,7 +6,8 @@
    is read and marked up (`PdfEdition.start`), while the others are still being read.
 2. First round: every part is laid out (footnotes checked and repaired within the part) and
    written without folios, except the parts that print other parts' page numbers (the contents,
-   the reading plan), which are only measured, with placeholder numbers.
+   the reading plan), which are only measured, with placeholder numbers, and go before the texts
+   still waiting (they are short, and the second round waits for them).
 3. The parts' lengths give every part its first folio, and so every anchor its page. Second
    round: the measured parts are laid out again with the real numbers and their real folios; the
    index is laid out with its page numbers, after the last part; one folio overlay document (one
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import shutil
 import tempfile
 import threading
@@ -123,14 +125,17 @@ class Layouts:
     def __init__(self, pool: Executor, cache: PartCache, edition: PrintEdition):
         self.pool, self.cache, self.edition = pool, cache, edition
 
-    def start(self, task: PartTask, rank: int | None = None) -> Started:
-        """Lay out `task` in a worker, after the waiting tasks of a lower `rank` (default: the
-        costliest first), or take it from the cache."""
+    def start(self, task: PartTask, rank: float | None = None) -> Started:
+        """Lay out `task` in a worker, after the waiting tasks of a lower `rank` (default: a part
+        only measured first, then the costliest), or take it from the cache. A part measured for
+        its length (it prints page numbers) is short, and the second round (the index's layout
+        with it) waits for it: it goes before the texts still waiting."""
         cached = self.cache.load(task)
         if cached is not None:
             self.edition.from_cache += 1
             return Started(task, self, cached=cached)
-        rank = -task.cost if rank is None else rank
+        if rank is None:
+            rank = -math.inf if task.first_folio is None and task.prints_page_numbers else -task.cost
         return Started(task, self, future=self.pool.submit_ranked((LAYOUT, rank), lay_out, task))
 
     def run(self, tasks: list[PartTask]) -> list[LaidOutPart]:

@@ -58,6 +58,13 @@ class PartTask:
         return self.html if self.html is not None else "".join(self.section)
 
     @property
+    def prints_page_numbers(self) -> bool:
+        """Whether the part prints other parts' page numbers (render/pdf/parts.py)."""
+        if self.html is not None:
+            return parts.Part(self.name, self.html).prints_page_numbers
+        return parts.asks_for_page_numbers(self.section[1])
+
+    @property
     def cost(self) -> int:
         return self.effort if self.effort is not None else len(self.source)
 

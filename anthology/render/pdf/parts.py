@@ -34,6 +34,7 @@ ID = re.compile(r'\sid="([^"]+)"')
 LOCAL_HREF = re.compile(r'href="#([^"]+)"')
 PAGE_OF = re.compile(r'\sdata-page-of="#?([^"]+)"')
 RANGE = re.compile(r'\sdata-first="#?([^"]+)" data-last="#?([^"]+)"')
+AST_ASKS = re.compile(r'\["data-(?:page-of|first)",')
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class Part:
     @property
     def prints_page_numbers(self) -> bool:
         return bool(PAGE_OF.search(self.html) or RANGE.search(self.html))
+
+
+def asks_for_page_numbers(ast_json: str) -> bool:
+    """Whether a section, as the JSON of its AST, asks for page numbers (a `data-page-of`
+    attribute, or `data-first`): its HTML will print them."""
+    return bool(AST_ASKS.search(ast_json))
 
 
 def frame_ends(html: str) -> tuple[str, str]:
