@@ -12,6 +12,7 @@ import subprocess
 import sys
 import unicodedata
 import zipfile
+from pathlib import Path
 from types import SimpleNamespace
 from xml.etree import ElementTree as ET
 
@@ -420,3 +421,38 @@ def test_epub_js_opens_every_spine_item_and_every_page_list_target(edition, file
     assert walked["failures"] == []
     assert walked["spine"] == walked["spineOpened"] == len(spine) > 5
     assert walked["pageTargets"] == walked["pageTargetsFound"] == len(page_list) > 200
+
+
+def test_beside_the_pdf_each_pandoc_run_waits_for_its_gate():
+    """The EPUB's Pandoc runs beside the PDF wait for the print layout's first round
+    (`start_pandoc_when`): nothing is written before the gate opens, and the run is whole after."""
+    from anthology.doctree import to_json
+    from anthology.manifest import load_book
+    from anthology.render.epub.edition import PandocEpub
+
+    book = load_book(ROOT / "anthology.yml")
+    seen_at_gate: list[list[Path]] = []
+    chapter = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [
+        {"t": "Header", "c": [1, ["a-text", [], []], [{"t": "Str", "c": "Title"}]]},
+        {"t": "Para", "c": [{"t": "Str", "c": "Words."}]}]}
+    with PandocEpub(book, start_when=lambda: seen_at_gate.append(list(Path(writer.tmp.name).glob("*.epub")))) as writer:
+        entries = writer.pandoc(to_json(chapter))
+        assert seen_at_gate == [[]]  # the gate was asked first, before Pandoc had written anything
+        assert any(name.endswith(".xhtml") and b"Words." in body for name, body in entries.items())
+
+
+def test_the_print_editions_first_round_opens_the_gate_even_when_it_fails(tmp_path):
+    """Whoever waits for the print layout's first round is not left waiting by a layout that failed
+    or a build that ended: `laid_out_once` is set on the way out."""
+    from anthology.manifest import load_book
+    from anthology.render.pdf.edition import PdfEdition
+    from anthology.workers import InProcess
+
+    book = load_book(ROOT / "anthology.yml")
+    with InProcess() as pool, PdfEdition(book, pool) as pdf:
+        with pytest.raises(Exception):
+            pdf.finish({"blocks": "not a book"}, staging=None)
+        assert pdf.laid_out_once.is_set()
+    with InProcess() as pool, PdfEdition(book, pool) as pdf:
+        assert not pdf.laid_out_once.is_set()
+    assert pdf.laid_out_once.is_set()

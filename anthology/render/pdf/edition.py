@@ -158,11 +158,15 @@ class PdfEdition:
         self.began = time.perf_counter()
         self.print_pages: Future = Future()
         """The book's page numbers (a PrintPages), known once it is laid out, before it is joined."""
+        self.laid_out_once = threading.Event()
+        """Set once every part is laid out (the first round), or the layout failed: from then on,
+        only the second round (the index's layout, the longest) keeps the cores busy."""
 
     def __enter__(self) -> "PdfEdition":
         return self
 
     def __exit__(self, *exc) -> None:
+        self.laid_out_once.set()  # nobody is left waiting for a layout that will not come
         shutil.rmtree(self.work, ignore_errors=True)
 
     def warm_up(self) -> None:
@@ -188,6 +192,7 @@ class PdfEdition:
         try:
             edition = self.lay_out(book_ast, staging.path(name.as_posix()))
         except BaseException as exc:  # whoever waits for the page numbers is not left waiting
+            self.laid_out_once.set()
             if not self.print_pages.done():
                 self.print_pages.set_exception(exc)
             raise
@@ -208,6 +213,7 @@ class PdfEdition:
         order = [task.name for task in front] + section_ids(book_ast)
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
         laid = [self.started[name].result() for name in order]
+        self.laid_out_once.set()
         laid, overlays, index = _second_round(book, index_data, laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
         with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
