@@ -17,7 +17,7 @@ import weasyprint
 
 from ..errors import ProjectFileError
 from ..project import inside_project, lexically_inside
-from . import weasy_hyphenation, weasy_page_styles, weasy_stylesheets
+from . import weasy_columns, weasy_hyphenation, weasy_page_styles, weasy_stylesheets
 from .weasyprint_patch import keep_footnotes_with_their_calls
 
 class ProjectURLFetcher(weasyprint.URLFetcher):
@@ -60,6 +60,7 @@ def render(root: Path, html: str, warnings: list[str] | None = None) -> weasypri
     keep_footnotes_with_their_calls()
     weasy_hyphenation.install()
     weasy_page_styles.install()
+    weasy_columns.install()
     fetcher = ProjectURLFetcher(root)
     document = weasyprint.HTML(string=html, base_url=Path(root).as_uri() + "/", url_fetcher=fetcher)
     shared = weasy_stylesheets.shared_for(html)  # in a worker: print.css parsed once, not per part
