@@ -44,6 +44,19 @@ def pdf_page_texts(path) -> tuple[str, ...]:
     return tuple(out.decode("utf-8").split("\f")[:-1])
 
 
+def laid_out_both_ways(html: str, slow_path) -> tuple[bytes, bytes, int]:
+    """`html` laid out by the build's WeasyPrint (anthology.render.weasy.render) and written, once
+    within `slow_path()` (a context manager that turns one of its fast paths off) and once as the
+    build does: the two PDFs and the second's page count, for a test to hold the fast path to its
+    slow twin."""
+    from anthology.render.weasy import render
+
+    with slow_path():
+        slow = render(ROOT, html).write_pdf()
+    document = render(ROOT, html)
+    return slow, document.write_pdf(), len(document.pages)
+
+
 def copy_project(dest: Path) -> Path:
     for part in PROJECT_PARTS:
         src = ROOT / part

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from anthology.render import weasy_columns
-from anthology.render.weasy import render
-from conftest import ROOT
+from conftest import laid_out_both_ways
 
 ENTRY = ('<li>Heading number {n} <a href="#p{n}">1{n}</a>, <a href="#p{n}">2{n}–2{m}</a>, '
          '<a href="#p{n}">3{n}n4</a>; <span class="xref">see also</span> Another heading</li>')
@@ -29,10 +28,7 @@ def columns_document(entries: int, fill: str = "auto", note: bool = False) -> st
 
 
 def both_ways(html: str) -> tuple[bytes, bytes, int]:
-    with weasy_columns.both_passes():
-        two_passes = render(ROOT, html).write_pdf()
-    document = render(ROOT, html)
-    return two_passes, document.write_pdf(), len(document.pages)
+    return laid_out_both_ways(html, weasy_columns.both_passes)
 
 
 def test_the_change_applies_to_the_pinned_weasyprint():

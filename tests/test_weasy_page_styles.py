@@ -8,7 +8,7 @@ from anthology.render.pdf.folios import overlay_html
 from anthology.render.pdf.html import page_css
 from anthology.render.weasy import render
 from anthology.manifest import load_book
-from conftest import ROOT
+from conftest import ROOT, laid_out_both_ways
 
 PROSE = ("The bureaucracy, like every ruling stratum, is interested in its own privileges, and "
          "the plan, drawn up by it, serves them first; the workers see the result at the counter. ")
@@ -29,10 +29,7 @@ def book_document() -> str:
 
 
 def pdf_both_ways(html: str) -> tuple[bytes, bytes, int]:
-    with weasy_page_styles.computing_every_page():
-        every_page = render(ROOT, html).write_pdf()
-    document = render(ROOT, html)
-    return every_page, document.write_pdf(), len(document.pages)
+    return laid_out_both_ways(html, weasy_page_styles.computing_every_page)
 
 
 def test_the_wrapper_applies_to_the_pinned_weasyprint():

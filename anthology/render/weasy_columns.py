@@ -46,14 +46,10 @@ def install() -> bool:
     """Change `columns_layout` (once per process); True if it is changed."""
     from weasyprint.layout import block, column
 
-    if getattr(column, "_anthology_columns", None) is not None:
-        return column._anthology_columns
-    from .weasyprint_patch import patched_code
+    from .weasyprint_patch import patch_once
 
-    code = patched_code(column.columns_layout, [(BOTH_PASSES, ONE_PASS_WHEN_FILLED_IN_TURN)])
-    if code is not None:
-        column._anthology_filled_in_turn = True
-        exec(code, column.__dict__)  # noqa: S102 (WeasyPrint's own code, changed as above)
+    changed = patch_once(column, "columns_layout", [(BOTH_PASSES, ONE_PASS_WHEN_FILLED_IN_TURN)],
+                         "_anthology_columns", {"_anthology_filled_in_turn": True})
+    if changed:
         block.columns_layout = column.columns_layout  # block.py imported the function itself
-    column._anthology_columns = code is not None
-    return column._anthology_columns
+    return changed

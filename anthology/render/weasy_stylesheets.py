@@ -114,13 +114,7 @@ def install() -> bool:
     sheets, as WeasyPrint does."""
     from weasyprint import css
 
-    if getattr(css, "_anthology_shares_sheets", None) is not None:
-        return css._anthology_shares_sheets
-    from .weasyprint_patch import patched_code
+    from .weasyprint_patch import patch_once
 
-    code = patched_code(css.find_stylesheets, [(LINKED_SHEET, SHARED_LINKED_SHEET)])
-    if code is not None:
-        css._anthology_shared_sheet = _shared_sheet
-        exec(code, css.__dict__)  # noqa: S102 (WeasyPrint's own code, changed as above)
-    css._anthology_shares_sheets = code is not None
-    return css._anthology_shares_sheets
+    return patch_once(css, "find_stylesheets", [(LINKED_SHEET, SHARED_LINKED_SHEET)], "_anthology_shares_sheets",
+                      {"_anthology_shared_sheet": _shared_sheet})

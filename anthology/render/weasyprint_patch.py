@@ -163,6 +163,22 @@ def patched_code(function, replacements: list[tuple[str, str]]):
     return compile("\n" * (first_line - 1) + textwrap.dedent(source), function.__code__.co_filename, "exec")
 
 
+def patch_once(module, function_name: str, replacements: list[tuple[str, str]], flag: str,
+               helpers: dict | None = None) -> bool:
+    """Change `module.function_name` by `replacements` (see `patched_code`), once per process, with
+    `helpers` added to the module's globals for the changed code to call; whether it was changed is
+    kept in `module.<flag>`. False, and nothing changed, if WeasyPrint's source is not the pinned
+    version's."""
+    if getattr(module, flag, None) is not None:
+        return getattr(module, flag)
+    code = patched_code(getattr(module, function_name), replacements)
+    if code is not None:
+        module.__dict__.update(helpers or {})
+        exec(code, module.__dict__)  # noqa: S102 (WeasyPrint's own code, changed as the caller says)
+    setattr(module, flag, code is not None)
+    return code is not None
+
+
 def keep_footnotes_with_their_calls() -> bool:
     """Patch WeasyPrint's layout (once per process); True if it is patched."""
     from weasyprint import layout
