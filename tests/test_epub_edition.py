@@ -456,3 +456,35 @@ def test_the_print_editions_first_round_opens_the_gate_even_when_it_fails(tmp_pa
     with InProcess() as pool, PdfEdition(book, pool) as pdf:
         assert not pdf.laid_out_once.is_set()
     assert pdf.laid_out_once.is_set()
+
+
+def test_the_epubs_pandoc_starts_once_no_print_layout_waits_for_a_core():
+    """`first_round_has_its_cores` (what the EPUB's Pandoc waits for beside the PDF) holds until
+    every part of the first round is handed to the pool and none waits for a core; or until the
+    round has ended."""
+    import threading
+    import time
+
+    from anthology.manifest import load_book
+    from anthology.render.pdf.edition import PdfEdition
+    from anthology.workers import InProcess
+
+    class Pool(InProcess):
+        queued = 1
+
+        def waiting(self) -> int:
+            return self.queued
+
+    book = load_book(ROOT / "anthology.yml")
+    with Pool() as pool, PdfEdition(book, pool) as pdf:
+        waiter = threading.Thread(target=pdf.first_round_has_its_cores, kwargs={"poll": 0.01})
+        waiter.start()
+        pdf._all_started.set()  # every part handed over, but one still waits for a core
+        time.sleep(0.2)
+        assert waiter.is_alive()
+        pool.queued = 0  # the last one has its core
+        waiter.join(timeout=5)
+        assert not waiter.is_alive()
+    with Pool() as pool, PdfEdition(book, pool) as pdf:
+        pdf.laid_out_once.set()  # the round ended (or failed): no waiting at all
+        pdf.first_round_has_its_cores(poll=0.01)

@@ -136,9 +136,9 @@ class PandocEpub:
 class EpubEdition:
     """The EPUB under way. Built alone, each text's chapter is written by Pandoc as soon as the text
     is ready (`start`), several at a time; beside the PDF, one Pandoc at a time, and only once
-    `start_pandoc_when()` returns (the pipeline gives the print layout's first round: before it
-    ends, the layouts need both cores, and a Pandoc run taken from them delays the index's layout,
-    the end of the build's longest chain; the texts' layouts ended 3 s sooner, the build 0.7 s).
+    `start_pandoc_when()` returns (the pipeline gives `PdfEdition.first_round_has_its_cores`:
+    before, the layouts need both cores, and a Pandoc run taken from them delays the index's
+    layout, the end of the build's longest chain; the texts' layouts ended 3 s sooner).
     `finish` prepares the EPUB's own apparatus, writes the rest of Pandoc's EPUB, waits for the
     print page numbers (`print_pages`: the PDF's, or the last layout's) and writes the file."""
 

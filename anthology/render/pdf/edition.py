@@ -161,6 +161,8 @@ class PdfEdition:
         self.laid_out_once = threading.Event()
         """Set once every part is laid out (the first round), or the layout failed: from then on,
         only the second round (the index's layout, the longest) keeps the cores busy."""
+        self._all_started = threading.Event()
+        """Set once every part of the first round is handed to the pool (`lay_out`)."""
 
     def __enter__(self) -> "PdfEdition":
         return self
@@ -168,6 +170,15 @@ class PdfEdition:
     def __exit__(self, *exc) -> None:
         self.laid_out_once.set()  # nobody is left waiting for a layout that will not come
         shutil.rmtree(self.work, ignore_errors=True)
+
+    def first_round_has_its_cores(self, poll: float = 0.05) -> None:
+        """Return once no part of the first round waits for a core (the last ones are being laid
+        out), or the round has ended: what the EPUB's Pandoc waits for beside the PDF. Until then
+        the layouts need both cores; from then on the last layouts and the second round (the
+        index's) leave room, and a Pandoc run started then ends with the PDF rather than after it."""
+        while not self.laid_out_once.wait(poll):
+            if self._all_started.is_set() and not self.layouts.pool.waiting():
+                return
 
     def warm_up(self) -> None:
         """The pool is idle while the texts are prepared (one text changed, read in the build's own
@@ -210,6 +221,7 @@ class PdfEdition:
                 for name, ast_json in sections(book, book_ast, skip=set(self.started))]
         for task in front + rest:
             self.started[task.name] = self.layouts.start(task)
+        self._all_started.set()
         order = [task.name for task in front] + section_ids(book_ast)
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
         laid = [self.started[name].result() for name in order]
