@@ -273,3 +273,23 @@ def test_note_locators_lead_to_the_page_that_prints_the_note(built, epub, print_
         printed = _alnum(reader.pages[int(page) - 1].extract_text())
         for n in range(int(first), int(last or first) + 1):
             assert any(f"{n}{start}" in printed for start in starts[n]), (loc, n)
+
+
+def test_the_index_pages_carry_their_own_folios(built):
+    """The index is laid out while the back matter before it still is, so without knowing its first
+    folio; its folios are drawn over its pages when the book is joined: the opening page's at the
+    foot, every other page's in its head (the outer corner, beside the running head), each the
+    page's own number."""
+    pdf = built.outputs["pdf"]
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                         capture_output=True).stdout.decode("utf-8")
+    pages = [[line.split() for line in page.splitlines() if line.strip()] for page in out.split("\f")[:-1]]
+    first = next(i for i, lines in enumerate(pages) if lines and lines[0] == ["Index"])
+    assert first % 2 == 0 and len(pages) - first >= 3  # a right-hand page (an odd folio); several pages
+    for i in range(first, len(pages)):
+        folio = str(i + 1)
+        if i == first:
+            assert pages[i][-1] == [folio], (folio, pages[i][-1])
+        else:
+            head = pages[i][0]
+            assert folio in (head[0], head[-1]), (folio, head)

@@ -8,12 +8,14 @@
    written without folios, except the parts that print other parts' page numbers (the contents,
    the reading plan), which are only measured, with placeholder numbers, and go before the texts
    still waiting (they are short, and the second round waits for them).
-3. The parts' lengths give every part its first folio, and so every anchor its page. Second
-   round: the measured parts are laid out again with the real numbers and their real folios; the
-   index is laid out with its page numbers, after the last part; one folio overlay document (one
-   per 300 pages) prints the page numbers of the parts written without them
-   (render/pdf/folios.py). Should a measured part come out longer or shorter with its real
-   numbers, the second round is done again.
+3. The parts' lengths give every part its first folio, and so every anchor its page. The index,
+   which prints the texts' pages only, is laid out as soon as the texts (and what comes before
+   them) are, while the back matter before it (the glossary) still is: so without its folios,
+   drawn over it by an overlay of its own (`_IndexLayout`), and again, should its numbers change
+   in the second round. Second round: the measured parts are laid out again with the real numbers
+   and their real folios; one folio overlay document (one per 300 pages) prints the page numbers
+   of the parts written without them (render/pdf/folios.py). Should a measured part come out
+   longer or shorter with its real numbers, the second round is done again.
 4. The book's page numbers go to the EPUB, which is finished while the parts are joined
    (render/pdf/join.py, in a worker: joining holds every page in memory) into the PDF.
 
@@ -224,10 +226,18 @@ class PdfEdition:
         self._all_started.set()
         order = [task.name for task in front] + section_ids(book_ast)
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
-        laid = [self.started[name].result() for name in order]
+        # The index prints the pages of the texts only: it is started as soon as they (and what
+        # comes before them) are laid out, beside the back matter after them (the glossary).
+        texts = {entry.id for entry in book.texts}
+        indexed = max((i + 1 for i, name in enumerate(order) if name in texts), default=len(order))
+        laid = [self.started[name].result() for name in order[:indexed]]
+        index = _IndexLayout(book, index_data, self.layouts, self.work).start(join.place(laid))
+        laid += [self.started[name].result() for name in order[indexed:]]
         self.laid_out_once.set()
-        laid, overlays, index = _second_round(book, index_data, laid, self.layouts, self.work, edition.warnings)
+        laid, overlays = _second_round(book, bool(index_data), laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
+        index, index_overlays = index.finish(book_parts, edition.warnings)
+        overlays += index_overlays
         with_index = book_parts + (join.place([index], _end(book_parts)) if index else [])
         edition.folios = _folios(book_parts)
         # Every page has its place in the EPUB: the front matter's and the index's too (the index's
@@ -255,28 +265,22 @@ class PdfEdition:
                         section=(self.head, ast_json, self.tail))
 
 
-def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layouts, work: Path,
-                  warnings: list[str]) -> tuple[list[LaidOutPart], list[join.Overlay], LaidOutPart | None]:
-    """The measured parts laid out with their page numbers and folios, the folio overlays and the
-    index, until the measured parts keep their lengths. Returns the book's parts, the overlays
-    and the index (None without one)."""
+def _second_round(book: Book, has_index: bool, laid: list[LaidOutPart], layouts: Layouts, work: Path,
+                  warnings: list[str]) -> tuple[list[LaidOutPart], list[join.Overlay]]:
+    """The measured parts laid out with their page numbers and folios, and the folio overlays, until
+    the measured parts keep their lengths. Returns the book's parts and the overlays."""
     measured = [i for i, part in enumerate(laid) if part.html is not None]
     for _ in range(ROUNDS):
-        index_warnings: list[str] = []  # those of the index laid out last, the one printed
         placed = join.place(laid)
         anchors = _folios(placed) | _note_folios(placed)
-        if index_data:  # the contents lists the index, laid out after the book
+        if has_index:  # the contents lists the index, laid out after the book
             anchors.setdefault(apparatus.index_pages.SECTION_ID, join.right_hand(_end(placed)))
         tasks = {i: PartTask(laid[i].name, parts.with_page_numbers(laid[i].html, anchors), book.design_root,
                              target=work / f"{laid[i].name}-{placed[i].first_folio}.pdf",
                              first_folio=placed[i].first_folio) for i in measured}
         overlay_tasks = _overlay_tasks(book, placed, work)
-        index_task = (_index_task(book, index_data, anchors, join.right_hand(_end(placed)), work, index_warnings)
-                      if index_data else None)
-        # Started in order of the time they take: the index (dense with links and columns), then
-        # the folio overlays and the measured parts, the longest first.
-        order = [index_task] if index_task else []
-        order += sorted([*overlay_tasks, *tasks.values()], key=lambda task: -task.cost)
+        # Started in order of the time they take, the longest first (the index is under way).
+        order = sorted([*overlay_tasks, *tasks.values()], key=lambda task: -task.cost)
         done = dict(zip(map(id, order), layouts.run(order)))
         numbered = list(laid)
         for i, task in tasks.items():
@@ -287,11 +291,55 @@ def _second_round(book: Book, index_data, laid: list[LaidOutPart], layouts: Layo
             break
     else:
         warnings.append("PDF: the front matter's length did not settle; its page numbers may be wrong")
-    warnings += index_warnings
-    overlays = [join.Overlay(done[id(task)].target, task.first_folio - 1,
-                             [page for page, kind in enumerate(kinds) if kind])
-                for task, kinds in overlay_tasks.items()]
-    return laid, overlays, done[id(index_task)] if index_task else None
+    return laid, _overlays(overlay_tasks, done)
+
+
+def _overlays(overlay_tasks: dict[PartTask, list[str | None]], done: dict[int, LaidOutPart]) -> list[join.Overlay]:
+    return [join.Overlay(done[id(task)].target, task.first_folio - 1, [page for page, kind in enumerate(kinds) if kind])
+            for task, kinds in overlay_tasks.items()]
+
+
+class _IndexLayout:
+    """The print index, laid out as soon as the texts are (`start`), without its folios: where it
+    begins depends on the back matter before it, laid out meanwhile. `finish` prints its folios
+    with an overlay of its own, once the book is placed, and lays it out again should its page
+    numbers have changed (the front matter changing length in its second round)."""
+
+    def __init__(self, book: Book, index_data, layouts: Layouts, work: Path):
+        self.book, self.data, self.layouts, self.work = book, index_data, layouts, work
+        self.task: PartTask | None = None
+        self.started: Started | None = None
+        self.warnings: list[str] = []
+
+    def start(self, placed: list[join.PlacedPart]) -> "_IndexLayout":
+        if self.data:
+            self.task, self.warnings = self._task(placed)
+            self.started = self.layouts.start(self.task, rank=-math.inf)  # the build's longest chain
+        return self
+
+    def finish(self, book_parts: list[join.PlacedPart],
+               warnings: list[str]) -> tuple[LaidOutPart | None, list[join.Overlay]]:
+        if self.task is None:
+            return None, []
+        again, again_warnings = self._task(book_parts)
+        if again.html != self.task.html:
+            self.task, self.warnings, self.started = again, again_warnings, self.layouts.start(again, rank=-math.inf)
+        index = self.started.result()
+        warnings += self.warnings
+        overlay_tasks = _overlay_tasks(self.book, join.place([index], _end(book_parts)), self.work)
+        done = dict(zip(map(id, overlay_tasks), self.layouts.run(list(overlay_tasks))))
+        return index, _overlays(overlay_tasks, done)
+
+    def _task(self, placed: list[join.PlacedPart]) -> tuple[PartTask, list[str]]:
+        """The index's task, its page numbers from the parts `placed` (a footnote's anchor is
+        where its text is printed), and what it cannot print well."""
+        warnings: list[str] = []
+        anchors = _folios(placed) | _note_folios(placed)
+        html = parts.with_style(apparatus.print_index_html(self.book, self.data, anchors, warnings),
+                                page_css(self.book))
+        name = hashlib.sha256(html.encode("utf-8")).hexdigest()[:12]
+        return PartTask("index", parts.split(html)[-1].html, self.book.design_root,
+                        target=self.work / f"index-{name}.pdf"), warnings
 
 
 def _end(placed: list[join.PlacedPart]) -> int:
@@ -352,12 +400,3 @@ def _overlay_tasks(book: Book, placed: list[join.PlacedPart], work: Path) -> dic
         tasks[PartTask(name, html, book.design_root, target=work / f"{name}-{first}.pdf", first_folio=first,
                        tagged=False, effort=2000 * len(kinds))] = kinds
     return tasks
-
-
-def _index_task(book: Book, index_data, anchors: dict[str, int], first_folio: int, work: Path,
-                warnings: list[str]) -> PartTask:
-    """The print index, its page numbers from `anchors` (a footnote's anchor is where its text is
-    printed); what it cannot print well is added to `warnings`."""
-    html = parts.with_style(apparatus.print_index_html(book, index_data, anchors, warnings), page_css(book))
-    part = parts.split(html)[-1]
-    return PartTask("index", part.html, book.design_root, target=work / "index.pdf", first_folio=first_folio)
