@@ -135,17 +135,19 @@ class PandocEpub:
 
 class EpubEdition:
     """The EPUB under way. Built alone, each text's chapter is written by Pandoc as soon as the text
-    is ready (`start`), several at a time; beside the PDF, one Pandoc at a time, and only once
+    is ready (`start`), several at a time; beside the PDF, as many at a time, but only once
     `start_pandoc_when()` returns (the pipeline gives `PdfEdition.first_round_has_its_cores`:
     before, the layouts need both cores, and a Pandoc run taken from them delays the index's
-    layout, the end of the build's longest chain; the texts' layouts ended 3 s sooner).
+    layout, the end of the build's longest chain; the texts' layouts ended 3 s sooner; after, the
+    EPUB's runs share the cores with the last layouts, and one at a time left a core idle at the
+    end while the EPUB finished after the PDF).
     `finish` prepares the EPUB's own apparatus, writes the rest of Pandoc's EPUB, waits for the
     print page numbers (`print_pages`: the PDF's, or the last layout's) and writes the file."""
 
     def __init__(self, book: Book, pool, cache=None, *, alongside_pdf: bool, progress=None, start_pandoc_when=None):
         self.book, self.pool, self.cache, self.progress = book, pool, cache, progress
         self.early = not alongside_pdf
-        self.writer = PandocEpub(book, cache, 1 if alongside_pdf else pool.jobs, start_when=start_pandoc_when)
+        self.writer = PandocEpub(book, cache, pool.jobs, start_when=start_pandoc_when)
         self.texts: dict[str, tuple[list, list[str]]] = {}
         self.warnings: list[str] = []
 
