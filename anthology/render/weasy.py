@@ -54,13 +54,21 @@ class ProjectURLFetcher(weasyprint.URLFetcher):
             raise self.escapes[0]
 
 
-def render(root: Path, html: str, warnings: list[str] | None = None) -> weasyprint.Document:
-    """One WeasyPrint layout of `html`, with nothing checked or repaired; hyphenated within the
-    limits of render/weasy_hyphenation.py (the names `html` prints kept whole)."""
+def install_changes() -> None:
+    """Make the build's changes to WeasyPrint's layout (each once per process, and only where
+    the pinned source is found): notes kept with their calls, hyphenation limits, page styles once
+    per kind of page, columns filled in turn in one pass. (The shared style sheet is changed when
+    a document first asks for it: render/weasy_stylesheets.py.)"""
     keep_footnotes_with_their_calls()
     weasy_hyphenation.install()
     weasy_page_styles.install()
     weasy_columns.install()
+
+
+def render(root: Path, html: str, warnings: list[str] | None = None) -> weasyprint.Document:
+    """One WeasyPrint layout of `html`, with nothing checked or repaired; hyphenated within the
+    limits of render/weasy_hyphenation.py (the names `html` prints kept whole)."""
+    install_changes()
     fetcher = ProjectURLFetcher(root)
     document = weasyprint.HTML(string=html, base_url=Path(root).as_uri() + "/", url_fetcher=fetcher)
     shared = weasy_stylesheets.shared_for(html)  # in a worker: print.css parsed once, not per part

@@ -145,14 +145,9 @@ def lay_out(task: PartTask) -> LaidOutPart:
 def warm_up() -> None:
     """Load WeasyPrint and the build's changes to it in a worker that has nothing else to do yet,
     so that the first layout given to it starts at once (it takes most of a second)."""
-    from ..weasy import render  # noqa: F401
-    from .. import weasy_columns, weasy_hyphenation, weasy_page_styles
-    from ..weasyprint_patch import keep_footnotes_with_their_calls
+    from ..weasy import install_changes
 
-    weasy_hyphenation.install()
-    weasy_page_styles.install()
-    weasy_columns.install()
-    keep_footnotes_with_their_calls()
+    install_changes()
 
 
 def section_part(task: PartTask) -> str:
