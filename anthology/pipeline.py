@@ -240,9 +240,11 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         # Each text is read, parsed and marked up in a worker; as soon as one is, every edition
         # may start on it (its print layout; its EPUB chapter, for an EPUB alone), while the
         # others are read.
-        def when_ready(tree: dict, key: str | None) -> None:
+        def when_ready(tree: dict, key: str | None, print_started=lambda: None) -> None:
             for edition in editions:
                 edition.start(tree, key)
+                if edition is pdf:  # the worker that prepared the text may take its layout
+                    print_started()
 
         book_ast = _texts_and_book(book, result, pool, staging, texts_cache, progress, when_ready=when_ready,
                                    when_idle=pdf.warm_up if pdf else None)
@@ -381,35 +383,49 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
 
 def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                    done: list[str] | None = None, when_idle=None) -> list[PreparedText]:
-    """Every text prepared in the worker processes, the longest to read first (a single one, in
-    this process). A text prepared before from the same sources is taken from the cache; one
-    read before but whose markup may differ (the glossary changed) is only parsed and marked up
-    again, after those to read.
+    """Every text prepared in the worker processes, the longest to read first, but for the shortest
+    (or a single one), prepared in this process while the workers start. A text prepared before
+    from the same sources is taken from the cache; one read before but whose markup may differ
+    (the glossary changed) is only parsed and marked up again, after those to read.
     `when_idle()` is called when the worker processes are left idle (no text, or only one, is
-    prepared: in this process). `when_ready(tree, key)` is called with each text's AST as soon as
-    it is done, and the key that names it in the cache (None without a cache: what an edition
-    derives from the text alone may be kept under it); the ids of the texts not taken from the
-    cache are added to `done`."""
+    prepared: in this process). `when_ready(tree, key[, print_started])` is called with each text's
+    AST as soon as it is done, and the key that names it in the cache (None without a cache: what
+    an edition derives from the text alone may be kept under it); for a text prepared in a worker,
+    with a function to call once its layout is handed out, which lets that worker take it (until
+    then, and at the latest when `when_ready` returns, the worker waits). The ids of the texts not
+    taken from the cache are added to `done`."""
     keys = [(cache.text_key(book, entry), cache.prepared_key(book, entry)) if texts_cache else None
             for entry in book.texts]
     prepared: list[PreparedText | None] = [None] * len(book.texts)
+    read: dict[int, tuple[Document, list[str]] | None] = {}
     kept = [texts_cache is not None and texts_cache.has("prepared", key[1]) for key in keys]
     jobs: dict = {}
     with ExitStack() as stack:
+        def reading_rank(i: int) -> tuple:
+            """Texts to read first, the longest first; those read before (only parsed) after them."""
+            return (read[i] is not None, -book.texts[i].file.stat().st_size)
+
         def start(to_do: list[int]) -> None:
-            read = {i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do}
-            if len(to_do) == 1 and not jobs:
-                # One text alone (an edit) is prepared in this process (a worker would only add its
-                # start), in a thread of its own, while the other texts are taken from the cache.
+            read.update({i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do})
+            if not jobs and (len(to_do) == 1 or getattr(pool, "jobs", 1) > 1):
+                # One text (the only one, after an edit) is prepared in this process, in a thread of
+                # its own: the worker processes take most of a second to start (their server loads
+                # WeasyPrint), and meanwhile a core would be idle. The shortest: this process is
+                # busy with the others' results too, and the longest, whose layout is the longest
+                # chain, goes to a worker first.
                 here = InProcess()
                 thread = stack.enter_context(ThreadPoolExecutor(max_workers=1))
                 stack.enter_context(stopped_on_failure(here))  # left first: the job is stopped, then waited for
-                [i] = to_do
-                jobs[thread.submit(lambda: here.submit(prepare_text_job, book, book.texts[i], read[i]).result())] = i
-                return
+                mine = max(to_do, key=reading_rank)
+                job = thread.submit(lambda: here.submit(prepare_text_job, book, book.texts[mine], read[mine]).result())
+                jobs[job] = mine
+                to_do = [i for i in to_do if i != mine]
+            # A worker that has prepared a text waits until its layout is handed out (`release`),
+            # which may then go to it: else it takes a shorter part's, and the longest text's
+            # layout, the build's longest chain, waits for the next worker free.
+            submit = getattr(pool, "submit_holding", pool.submit_ranked)
             for i in to_do:
-                jobs[pool.submit_ranked((READING, read[i] is not None, -book.texts[i].file.stat().st_size),
-                                        prepare_text_job, book, book.texts[i], read[i])] = i
+                jobs[submit((READING, *reading_rank(i)), prepare_text_job, book, book.texts[i], read[i])] = i
 
         to_do = [i for i, is_kept in enumerate(kept) if not is_kept]
         if to_do:
@@ -426,17 +442,21 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                     when_ready(prepared[i].tree, keys[i][1])
         if lost:
             start(lost)
+        release = getattr(pool, "release", lambda job: None)
         for job in as_completed(jobs):
             i = jobs[job]
-            prepared[i] = job.result()
-            if done is not None:
-                done.append(book.texts[i].id)
+            try:
+                prepared[i] = job.result()
+                if done is not None:
+                    done.append(book.texts[i].id)
+                if when_ready:
+                    when_ready(prepared[i].tree, keys[i][1] if texts_cache else None, lambda: release(job))
+            finally:
+                release(job)
             if texts_cache:
                 if not texts_cache.has("texts", keys[i][0]):
                     texts_cache.store("texts", keys[i][0], (prepared[i].document, prepared[i].read_warnings))
                 texts_cache.store("prepared", keys[i][1], prepared[i])
-            if when_ready:
-                when_ready(prepared[i].tree, keys[i][1] if texts_cache else None)
     return prepared
 
 

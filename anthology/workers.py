@@ -10,7 +10,9 @@ cannot give a process pool its shared queues, everything runs in the build's own
 
 Jobs are handed to the processes most urgent first (`submit_ranked`), not in the order they were
 submitted: a text's layout is submitted when the text is ready, and the longest, started last in
-a queue, would finish last, long after the others.
+a queue, would finish last, long after the others. A worker that has prepared a text waits for
+that text's layout (`submit_holding`, `release`), which the build's process submits a moment
+after: free first, it would otherwise take a shorter part's that was waiting.
 
 A build that fails or is interrupted (Ctrl-C) does not wait for the jobs under way: the pool is
 stopped at once (`stop`), its processes killed (or, in one process, the job running in another
@@ -158,19 +160,42 @@ class Ranked(Executor):
         self._started: set[Future] = set()
         """The jobs handed to the pool and not yet ended (their futures, as `submit_ranked` gave them)."""
         self._free_lanes = list(range(slots))
+        self._holding: set[Future] = set()
+        """The jobs whose worker, once they end, waits for `release`."""
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self.submit_ranked((LAST,), fn, *args, **kwargs)
 
     def submit_ranked(self, rank, fn, /, *args, **kwargs) -> Future:
         """Run `fn(*args, **kwargs)` in a worker once every job of a lower rank has started."""
+        return self._submit(rank, fn, args, kwargs)
+
+    def submit_holding(self, rank, fn, /, *args, **kwargs) -> Future:
+        """`submit_ranked`, but when the job ends its worker takes no other job until `release(future)`:
+        for a job whose result is at once followed by a more urgent one than those waiting (a text
+        read, then laid out), which the worker, free first, would otherwise not get."""
+        return self._submit(rank, fn, args, kwargs, holding=True)
+
+    def _submit(self, rank, fn, args, kwargs, holding: bool = False) -> Future:
         future: Future = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("cannot submit a job after shutdown")
             heapq.heappush(self._waiting, (rank, next(self._order), future, fn, args, kwargs))
+            if holding:
+                self._holding.add(future)
         self._dispatch()
         return future
+
+    def release(self, future: Future) -> None:
+        """The worker held by `future`'s job (`submit_holding`) takes jobs again."""
+        with self._lock:
+            if future not in self._holding:
+                return
+            self._holding.discard(future)
+            if future.done():  # else it ends without holding its worker
+                self._running -= 1
+        self._dispatch()
 
     def waiting(self) -> int:
         """How many jobs wait for a worker."""
@@ -199,7 +224,9 @@ class Ranked(Executor):
 
     def _ended(self, future: Future, done: Future, record: dict | None = None) -> None:
         with self._lock:
-            self._running -= 1
+            if future not in self._holding or done.cancelled() or done.exception() is not None:
+                self._holding.discard(future)
+                self._running -= 1
             if record is not None:
                 record["end"] = time.perf_counter()
                 if record["lane"] >= 0:

@@ -8,7 +8,7 @@ The build runs once, cold (no cache), on a copy of the project. The pool records
 hands out (anthology.workers.trace_jobs): reading and cleaning a text (`prepare_text_job`), laying
 out a part of the print edition (`lay_out:<part>`: the first round, then the parts with page
 numbers, the folio overlays and the index), the EPUB's cover. The build's process is traced here
-by wrapping the few functions that do its own work (the EPUB, joining the PDF). Each row is a
+by wrapping the few functions that do its own work (the longest text's reading, while the workers start; the EPUB; joining the PDF). Each row is a
 lane; each character `--scale` seconds; a letter is the kind of job, a dot a lane waiting.
 Not a test: the figures are the machine's.
 """
@@ -30,6 +30,7 @@ from bench import copy_project  # noqa: E402
 
 LETTERS = {"prepare_text_job": "R", "lay_out": "L", "render_cover": "C"}
 MAIN_STEPS = {
+    "anthology.pipeline:prepare_text_job": "R",
     "anthology.render.epub.edition:EpubEdition.finish": "E",
     "anthology.render.pdf.join:join": "J",
     "anthology.pipeline:_assemble": "A",
@@ -63,7 +64,7 @@ def wrap_main_steps(records: list) -> None:
 
 
 def letter(job: str) -> str:
-    if job in {"EpubEdition.finish", "join", "_assemble"}:
+    if job in {"EpubEdition.finish", "join", "_assemble", "prepare_text_job"}:
         return MAIN_STEPS[next(p for p in MAIN_STEPS if p.endswith(":" + job))]
     kind, _, name = job.partition(":")
     if kind == "lay_out":

@@ -123,6 +123,24 @@ Last.
 """
 
 
+def test_a_cold_build_prepares_its_shortest_text_itself_and_the_others_in_the_workers(project_copy):
+    """While the worker processes start (most of a second), the build's own process prepares the
+    shortest text; the longest goes to a worker first, its layout being the longest chain."""
+    from anthology import workers
+
+    manifest = two_texts(project_copy)
+    texts = yaml.safe_load(manifest.read_text(encoding="utf-8"))["texts"]
+    by_size = sorted(texts, key=lambda t: (project_copy / t["file"]).stat().st_size)
+    trace = workers.trace_jobs()
+    try:
+        result = build(manifest, only="epub", jobs=2)
+    finally:
+        workers.TRACE = None
+    in_workers = [r["job"] for r in trace if r["job"].startswith("prepare_text_job")]
+    assert in_workers == [f"prepare_text_job:{by_size[-1]['id']}"]
+    assert sorted(result.prepared) == sorted(t["id"] for t in texts)  # both prepared, one here
+
+
 def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(tmp_path):
     """Pandoc writes the book's skeleton and each chapter on its own (render/epub/chapters.py):
     the EPUB must be the one it writes for the whole book, links across chapters included, with
@@ -197,4 +215,50 @@ def test_the_worker_pool_starts_the_most_urgent_job_first_and_fails_jobs_it_cann
     assert inner.started == ["first", "long", "mid", "short"]
     inner.broken, inner.gate = True, threading.Event()
     assert isinstance(pool.submit(str, "x").exception(timeout=5), RuntimeError)
+    pool.shutdown()
+
+
+def test_a_worker_held_after_its_job_takes_the_job_that_follows_from_it_not_an_older_one():
+    """A worker that has prepared a text (`submit_holding`) waits for that text's layout, submitted
+    once the build's process has its result, rather than take a shorter part's that was waiting
+    (`release` lets it go); a job that fails does not hold its worker."""
+    import threading
+    import time
+    from concurrent.futures import Executor, Future
+
+    from anthology import workers
+
+    class OneAtATime(Executor):
+        def __init__(self):
+            self.started = []
+
+        def submit(self, fn, *args):
+            self.started.append(args[0])
+            future = Future()
+
+            def run():
+                try:
+                    future.set_result(fn(*args))
+                except ValueError as exc:
+                    future.set_exception(exc)
+
+            threading.Thread(target=run).start()
+            return future
+
+    inner = OneAtATime()
+    pool = workers.Ranked(inner, slots=1)
+    read = pool.submit_holding((0,), str, "read")
+    older = pool.submit_ranked((1, 5), str, "short layout")
+    assert read.result(timeout=5) == "read"
+    time.sleep(0.2)
+    assert inner.started == ["read"] and not older.done()  # held, though a job waits
+    urgent = pool.submit_ranked((1, -9), str, "long layout")
+    pool.release(read)
+    assert urgent.result(timeout=5) == "long layout" and older.result(timeout=5) == "short layout"
+    assert inner.started == ["read", "long layout", "short layout"]
+    pool.release(read)  # again: nothing more to let go
+
+    failed = pool.submit_holding((0,), int, "x")
+    after = pool.submit_ranked((1,), str, "after")
+    assert after.result(timeout=5) == "after" and isinstance(failed.exception(), ValueError)
     pool.shutdown()
