@@ -15,6 +15,7 @@ line it names, for the build to name the source's line.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -67,14 +68,16 @@ def pandoc_path() -> str:
 
 def convert(text: str | bytes, to: str, *, args: list[str] | None = None, outputfile: Path | None = None,
             filters: list[Path] | None = None, source_date_epoch: str | None = None,
-            from_format: str = MARKDOWN) -> str:
+            from_format: str = MARKDOWN, nice: int = 0) -> str:
+    """`text` converted by Pandoc; `nice`: how far below the build's own processes Pandoc runs
+    (the `nice` value added), for a conversion that should take only the CPU they leave."""
     reading = from_format != "json"  # a source, not the build's own tree
     # Read into JSON, a source gets `SAFETY_FILTER` only if it holds an image: it is then read again.
     filtered_if_needed = reading and to == "json" and not filters and not outputfile
     safety = [SAFETY_FILTER] if reading and not filtered_if_needed else []
-    output = _convert(text, to, args, [*safety, *(filters or [])], outputfile, source_date_epoch, from_format)
+    output = _convert(text, to, args, [*safety, *(filters or [])], outputfile, source_date_epoch, from_format, nice)
     if filtered_if_needed and json_holds(output, "Image"):
-        output = _convert(text, to, args, [SAFETY_FILTER], outputfile, source_date_epoch, from_format)
+        output = _convert(text, to, args, [SAFETY_FILTER], outputfile, source_date_epoch, from_format, nice)
     return output
 
 
@@ -85,7 +88,7 @@ def json_holds(ast_json: str, kind: str) -> bool:
 
 
 def _convert(text: str | bytes, to: str, args: list[str] | None, filters: list[Path], outputfile: Path | None,
-             source_date_epoch: str | None, from_format: str) -> str:
+             source_date_epoch: str | None, from_format: str, nice: int = 0) -> str:
     command = [pandoc_path(), "--sandbox", f"--from={from_format}", f"--to={to}", *(args or [])]
     reading = from_format != "json"
     if reading:
@@ -99,7 +102,7 @@ def _convert(text: str | bytes, to: str, args: list[str] | None, filters: list[P
     try:
         # a DOCX, an ODT or an EPUB is given as its bytes: Pandoc reads those from stdin too
         data = text if isinstance(text, bytes) else text.encode("utf-8")
-        returncode, stdout, stderr = _run(command, data, env, READ_SECONDS if reading else None)
+        returncode, stdout, stderr = _run(command, data, env, READ_SECONDS if reading else None, nice)
     except subprocess.TimeoutExpired:
         raise PandocError(f"Pandoc failed ({to}): still reading after {READ_SECONDS} s", text,
                           reason=f"it was still reading after {READ_SECONDS} s") from None
@@ -142,15 +145,20 @@ def stop(stopped: bool = True) -> None:
             process.kill()
 
 
-def _run(command: list[str], stdin: bytes, env: dict, timeout: float | None = None) -> tuple[int, bytes, bytes]:
+def _run(command: list[str], stdin: bytes, env: dict, timeout: float | None = None,
+         nice: int = 0) -> tuple[int, bytes, bytes]:
     """`subprocess.run`, with the process known to `stop` while it runs; past `timeout` seconds it
-    is ended (subprocess.TimeoutExpired)."""
+    is ended (subprocess.TimeoutExpired). With `nice`, the process's priority is lowered that much
+    (where the system lets it: else it runs as it is)."""
     with RUNNING.lock:
         if RUNNING.stopped:
             raise KeyboardInterrupt("Pandoc was not run: the build was interrupted")
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, env=env)
         RUNNING.processes.add(process)
+    if nice:
+        with contextlib.suppress(OSError, AttributeError):  # AttributeError: no setpriority (Windows)
+            os.setpriority(os.PRIO_PROCESS, process.pid, os.getpriority(os.PRIO_PROCESS, 0) + nice)
     with process:
         try:
             stdout, stderr = process.communicate(stdin, timeout=timeout)

@@ -488,3 +488,35 @@ def test_the_epubs_pandoc_starts_once_no_print_layout_waits_for_a_core():
     with Pool() as pool, PdfEdition(book, pool) as pdf:
         pdf.laid_out_once.set()  # the round ended (or failed): no waiting at all
         pdf.first_round_has_its_cores(poll=0.01)
+
+
+def test_beside_the_pdf_the_epubs_pandoc_runs_below_the_builds_priority(monkeypatch):
+    """The print layouts' chain is the build's longest: beside the PDF, the EPUB's Pandoc takes only
+    the CPU they leave (`nice`); built alone, the EPUB's Pandoc runs as the build does."""
+    from anthology import pandoc
+    from anthology.doctree import to_json
+    from anthology.manifest import load_book
+    from anthology.render.epub.edition import NICE_BESIDE_PDF, EpubEdition
+    from anthology.workers import start_pool
+
+    # A process run with `nice` reads its own priority once its input is closed: after it was set.
+    _, stat, _ = pandoc._run(["sh", "-c", "cat >/dev/null; cat /proc/self/stat"], b"", dict(os.environ),
+                             nice=NICE_BESIDE_PDF)
+    assert int(stat.rsplit(b")", 1)[1].split()[16]) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE_BESIDE_PDF)
+
+    runs: list[int] = []
+    real_run = pandoc._run
+
+    def recording(command, stdin, env, timeout=None, nice=0):
+        runs.append(nice)
+        return real_run(command, stdin, env, timeout, nice)
+
+    monkeypatch.setattr(pandoc, "_run", recording)
+    book = load_book(ROOT / "anthology.yml")
+    chapter = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [
+        {"t": "Header", "c": [1, ["a-text", [], []], [{"t": "Str", "c": "Title"}]]},
+        {"t": "Para", "c": [{"t": "Str", "c": "Words."}]}]}
+    for alongside_pdf in (True, False):
+        with start_pool(1) as pool, EpubEdition(book, pool, alongside_pdf=alongside_pdf) as epub:
+            assert any(b"Words." in body for body in epub.writer.pandoc(to_json(chapter)).values())
+    assert runs == [NICE_BESIDE_PDF, 0]
