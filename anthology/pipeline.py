@@ -229,12 +229,10 @@ def _build_into(staging: Staging, book: Book, result: BuildResult, only: str | N
         if only in (None, "epub"):
             from .render.epub.edition import EpubEdition
 
-            # Beside the PDF, the EPUB's Pandoc runs wait until no part of the print layout's first
-            # round waits for a core: until then the layouts keep both cores busy, and a run taken
-            # from them delays the index's layout, the end of the build's longest chain.
+            # Beside the PDF, the EPUB's Pandoc runs below the print layouts' priority: they are the
+            # build's longest chain, and a run taken from them delays the index's layout, its end.
             epub = stack.enter_context(EpubEdition(book, pool, texts_cache, alongside_pdf=pdf is not None,
-                                                   progress=progress,
-                                                   start_pandoc_when=pdf.first_round_has_its_cores if pdf else None))
+                                                   progress=progress))
         editions = [edition for edition in (pdf, epub) if edition is not None]
 
         # Each text is read, parsed and marked up in a worker; as soon as one is, every edition

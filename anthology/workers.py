@@ -104,10 +104,6 @@ class InProcess(Executor):
     def submit_ranked(self, rank, fn, /, *args, **kwargs) -> Future:
         return self.submit(fn, *args, **kwargs)
 
-    def waiting(self) -> int:
-        """How many jobs wait for a worker: none, each is run when it is submitted."""
-        return 0
-
     def stop(self) -> None:
         """No more jobs, and a job running in another thread (the print edition's layouts, beside
         the EPUB) is interrupted: Python lets a signal interrupt only the main thread, and a long
@@ -196,11 +192,6 @@ class Ranked(Executor):
             if future.done():  # else it ends without holding its worker
                 self._running -= 1
         self._dispatch()
-
-    def waiting(self) -> int:
-        """How many jobs wait for a worker."""
-        with self._lock:
-            return len(self._waiting)
 
     def _dispatch(self) -> None:
         with self._lock:

@@ -86,7 +86,8 @@ NICE_BESIDE_PDF = 10
 """How far below the build's processes the EPUB's Pandoc runs beside the PDF (`nice`): the print
 layouts' chain is the build's longest, and Pandoc takes the CPU they leave rather than half a core
 from them. A/B on alternating cold builds, 23 pairs: mean 15.71 → 15.33 s, 14 won (within the
-machine's noise, but never worse in the mean)."""
+machine's noise, but never worse in the mean). So it need not wait for the layouts to have their
+cores, as it did before: without that wait, 14 pairs, mean 14.00 → 13.67 s, 8 won."""
 
 
 class PandocEpub:
@@ -94,11 +95,11 @@ class PandocEpub:
     time, chapters unchanged since the last build taken from `cache` (render/epub/chapters.py).
     A text's chapter can be started as soon as the text is ready (`start`); `write` makes the
     rest when the whole book is. Pandoc runs in processes of its own, so all this goes on while
-    WeasyPrint lays out the PDF; `finish` then needs the layout. Each run first waits for
-    `start_when()`, if given (see `EpubEdition`), and runs `nice` below the build's processes."""
+    WeasyPrint lays out the PDF; `finish` then needs the layout. Each run is `nice` below the
+    build's processes (see `EpubEdition`)."""
 
     def __init__(self, book: Book, cache=None, jobs: int | None = None, *,
-                 start_when: Callable[[], object] | None = None, nice: int = 0):
+                 nice: int = 0):
         from ...cache import code_version
         from ...workers import worker_count
 
@@ -107,7 +108,7 @@ class PandocEpub:
         self.meta_file = Path(self.tmp.name) / "metadata.yaml"
         self.meta_file.write_text(metadata, encoding="utf-8")
         self.epoch = source_date_epoch(book)
-        self.start_when, self.nice = start_when, nice
+        self.nice = nice
         self.runs = itertools.count()
         context = repr((code_version(), metadata, self.epoch, PANDOC_ARGS))
         self.chapters = epub_chapters.Chapters(self.pandoc, context, cache, jobs or worker_count())
@@ -120,8 +121,6 @@ class PandocEpub:
         self.tmp.cleanup()
 
     def pandoc(self, ast_json: str) -> dict[str, bytes]:
-        if self.start_when is not None:
-            self.start_when()
         raw = Path(self.tmp.name) / f"pandoc-{next(self.runs)}.epub"
         pandoc.convert(ast_json, "epub3", from_format="json", outputfile=raw, source_date_epoch=self.epoch,
                        args=[*PANDOC_ARGS, f"--metadata-file={self.meta_file}"], nice=self.nice)
@@ -140,20 +139,18 @@ class PandocEpub:
 
 class EpubEdition:
     """The EPUB under way. Built alone, each text's chapter is written by Pandoc as soon as the text
-    is ready (`start`), several at a time; beside the PDF, as many at a time, but only once
-    `start_pandoc_when()` returns (the pipeline gives `PdfEdition.first_round_has_its_cores`:
-    before, the layouts need both cores, and a Pandoc run taken from them delays the index's
-    layout, the end of the build's longest chain; the texts' layouts ended 3 s sooner; after, the
-    EPUB's runs share the cores with the last layouts, and one at a time left a core idle at the
-    end while the EPUB finished after the PDF), and at a lower priority (`NICE_BESIDE_PDF`).
+    is ready (`start`), several at a time; beside the PDF, once the book is (`finish`), as many at
+    a time, at a lower priority than the print layouts (`NICE_BESIDE_PDF`): at the same priority
+    they took cores from the texts' layouts and delayed the index's, the end of the build's
+    longest chain, and one at a time left a core idle at the end while the EPUB finished after
+    the PDF.
     `finish` prepares the EPUB's own apparatus, writes the rest of Pandoc's EPUB, waits for the
     print page numbers (`print_pages`: the PDF's, or the last layout's) and writes the file."""
 
-    def __init__(self, book: Book, pool, cache=None, *, alongside_pdf: bool, progress=None, start_pandoc_when=None):
+    def __init__(self, book: Book, pool, cache=None, *, alongside_pdf: bool, progress=None):
         self.book, self.pool, self.cache, self.progress = book, pool, cache, progress
         self.early = not alongside_pdf
-        self.writer = PandocEpub(book, cache, pool.jobs, start_when=start_pandoc_when,
-                                 nice=NICE_BESIDE_PDF if alongside_pdf else 0)
+        self.writer = PandocEpub(book, cache, pool.jobs, nice=NICE_BESIDE_PDF if alongside_pdf else 0)
         self.texts: dict[str, tuple[list, list[str]]] = {}
         self.warnings: list[str] = []
 

@@ -160,27 +160,12 @@ class PdfEdition:
         self.began = time.perf_counter()
         self.print_pages: Future = Future()
         """The book's page numbers (a PrintPages), known once it is laid out, before it is joined."""
-        self.laid_out_once = threading.Event()
-        """Set once every part is laid out (the first round), or the layout failed: from then on,
-        only the second round (the index's layout, the longest) keeps the cores busy."""
-        self._all_started = threading.Event()
-        """Set once every part of the first round is handed to the pool (`lay_out`)."""
 
     def __enter__(self) -> "PdfEdition":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.laid_out_once.set()  # nobody is left waiting for a layout that will not come
         shutil.rmtree(self.work, ignore_errors=True)
-
-    def first_round_has_its_cores(self, poll: float = 0.05) -> None:
-        """Return once no part of the first round waits for a core (the last ones are being laid
-        out), or the round has ended: what the EPUB's Pandoc waits for beside the PDF. Until then
-        the layouts need both cores; from then on the last layouts and the second round (the
-        index's) leave room, and a Pandoc run started then ends with the PDF rather than after it."""
-        while not self.laid_out_once.wait(poll):
-            if self._all_started.is_set() and not self.layouts.pool.waiting():
-                return
 
     def warm_up(self) -> None:
         """The pool is idle while the texts are prepared (one text changed, read in the build's own
@@ -205,7 +190,6 @@ class PdfEdition:
         try:
             edition = self.lay_out(book_ast, staging.path(name.as_posix()))
         except BaseException as exc:  # whoever waits for the page numbers is not left waiting
-            self.laid_out_once.set()
             if not self.print_pages.done():
                 self.print_pages.set_exception(exc)
             raise
@@ -223,7 +207,6 @@ class PdfEdition:
                 for name, ast_json in sections(book, book_ast, skip=set(self.started))]
         for task in front + rest:
             self.started[task.name] = self.layouts.start(task)
-        self._all_started.set()
         order = [task.name for task in front] + section_ids(book_ast)
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
         # The index prints the pages of the texts only: it is started as soon as they (and what
@@ -233,7 +216,6 @@ class PdfEdition:
         laid = [self.started[name].result() for name in order[:indexed]]
         index = _IndexLayout(book, index_data, self.layouts, self.work).start(join.place(laid))
         laid += [self.started[name].result() for name in order[indexed:]]
-        self.laid_out_once.set()
         laid, overlays = _second_round(book, bool(index_data), laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
         index, index_overlays = index.finish(book_parts, edition.warnings)
