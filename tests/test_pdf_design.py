@@ -460,6 +460,48 @@ def test_a_part_that_prints_page_numbers_is_measured_before_the_texts_waiting():
     assert sorted(queue.ranks, key=queue.ranks.get) == ["reading-plan", "long-text", "short-text"]
 
 
+def test_the_worker_that_lays_out_the_last_text_is_kept_for_the_index():
+    """Each text's worker, done, waits to be let go; it is at once, unless its text was the last
+    one to be laid out: then it waits for the index (`_let_go_for_index`), which needs every text's
+    pages, instead of taking a job that was waiting (the cover), which the index would wait for."""
+    from concurrent.futures import Future
+
+    from anthology.doctree import to_json
+    from anthology.manifest import load_book
+    from anthology.render.pdf.edition import PdfEdition
+
+    class Pool:
+        jobs = 2
+
+        def __init__(self):
+            self.jobs_of, self.released = {}, []
+
+        def submit_holding(self, rank, fn, task):
+            self.jobs_of[task.name] = Future()
+            return self.jobs_of[task.name]
+
+        def submit_ranked(self, rank, fn, task):  # a part that is not a text: its worker is not held
+            raise AssertionError(f"{task.name} submitted without holding")
+
+        def release(self, future):
+            self.released.append(next(name for name, job in self.jobs_of.items() if job is future))
+
+    book = load_book(ROOT / "anthology.yml")
+    pool = Pool()
+    texts = [entry.id for entry in book.texts]
+    section = {"blocks": [{"t": "Para", "c": [{"t": "Str", "c": "Words."}]}]}
+    with PdfEdition(book, pool) as pdf:
+        for name in texts:
+            pdf._start_section(name, to_json(section))
+        for name in reversed(texts[1:]):
+            pool.jobs_of[name].set_result(None)
+        assert pool.released == texts[:0:-1]  # each let go as it ended
+        pool.jobs_of[texts[0]].set_result(None)
+        assert pool.released == texts[:0:-1]  # the last: kept
+        pdf._let_go_for_index()
+        assert pool.released == texts[:0:-1] + [texts[0]]
+
+
 def test_parts_laid_out_alone_join_into_one_book(built, tmp_path):
     """The parts of a small book laid out one by one, as the build does: the text without its
     folios (printed by the overlay), the front matter with its page numbers and folios; joined, every

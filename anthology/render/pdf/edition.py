@@ -10,9 +10,9 @@
    still waiting (they are short, and the second round waits for them).
 3. The parts' lengths give every part its first folio, and so every anchor its page. The index,
    which prints the texts' pages only, is laid out as soon as the texts (and what comes before
-   them) are, while the back matter before it (the glossary) still is: so without its folios,
-   drawn over it by an overlay of its own (`_IndexLayout`), and again, should its numbers change
-   in the second round. Second round: the measured parts are laid out again with the real numbers
+   them) are, by the worker that laid out the last text, kept for it (`_start_section`), while
+   the back matter before it (the glossary) still is: so without its folios, drawn over it by an
+   overlay of its own (`_IndexLayout`), and again, should its numbers change in the second round. Second round: the measured parts are laid out again with the real numbers
    and their real folios; one folio overlay document (one per 300 pages) prints the page numbers
    of the parts written without them (render/pdf/folios.py). Should a measured part come out
    longer or shorter with its real numbers, the second round is done again.
@@ -127,18 +127,25 @@ class Layouts:
     def __init__(self, pool: Executor, cache: PartCache, edition: PrintEdition):
         self.pool, self.cache, self.edition = pool, cache, edition
 
-    def start(self, task: PartTask, rank: float | None = None) -> Started:
+    def start(self, task: PartTask, rank: float | None = None, holding: bool = False) -> Started:
         """Lay out `task` in a worker, after the waiting tasks of a lower `rank` (default: a part
         only measured first, then the costliest), or take it from the cache. A part measured for
         its length (it prints page numbers) is short, and the second round (the index's layout
-        with it) waits for it: it goes before the texts still waiting."""
+        with it) waits for it: it goes before the texts still waiting. `holding`: the worker, once
+        done, waits for `release` (workers.Ranked.submit_holding)."""
         cached = self.cache.load(task)
         if cached is not None:
             self.edition.from_cache += 1
             return Started(task, self, cached=cached)
         if rank is None:
             rank = -math.inf if task.first_folio is None and task.prints_page_numbers else -task.cost
-        return Started(task, self, future=self.pool.submit_ranked((LAYOUT, rank), lay_out, task))
+        submit = getattr(self.pool, "submit_holding", self.pool.submit_ranked) if holding else self.pool.submit_ranked
+        return Started(task, self, future=submit((LAYOUT, rank), lay_out, task))
+
+    def release(self, future: Future | None) -> None:
+        """The worker held by `future`'s layout takes jobs again."""
+        if future is not None:
+            getattr(self.pool, "release", lambda _: None)(future)
 
     def run(self, tasks: list[PartTask]) -> list[LaidOutPart]:
         """Lay out `tasks`, started in the order given (put the longest first)."""
@@ -160,11 +167,17 @@ class PdfEdition:
         self.began = time.perf_counter()
         self.print_pages: Future = Future()
         """The book's page numbers (a PrintPages), known once it is laid out, before it is joined."""
+        self._texts_left = {entry.id for entry in book.texts}
+        """The texts whose layouts are not done (or not yet started): the index waits for them."""
+        self._held: Future | None = None
+        """The last text's layout, whose worker waits for the index's (`_text_laid_out`)."""
+        self._lock = threading.Lock()
 
     def __enter__(self) -> "PdfEdition":
         return self
 
     def __exit__(self, *exc) -> None:
+        self._let_go_for_index()  # a worker is never left waiting for a layout that will not come
         shutil.rmtree(self.work, ignore_errors=True)
 
     def warm_up(self) -> None:
@@ -182,7 +195,37 @@ class PdfEdition:
     def start(self, tree: dict, key: str | None = None) -> None:
         """Start laying out the level-1 sections of `tree` (one text, as the book will have it)."""
         for name, ast_json in sections(self.book, tree):
-            self.started[name] = self.layouts.start(self._section_task(name, ast_json))
+            self._start_section(name, ast_json)
+
+    def _start_section(self, name: str, ast_json: str) -> None:
+        """A section's layout started. A text's worker, done, waits (`holding`) until we know
+        whether it laid out the last text: if so it is kept for the index, which the build's
+        process submits a moment later; else a job waiting (the cover, the glossary) would take
+        it, and the index, the build's longest chain, wait for that job's end."""
+        text = name in self._texts_left
+        started = self.layouts.start(self._section_task(name, ast_json), holding=text)
+        self.started[name] = started
+        if not text:
+            return
+        if started.future is None:  # from the cache
+            self._text_laid_out(name, None)
+        else:
+            started.future.add_done_callback(lambda future: self._text_laid_out(name, future))
+
+    def _text_laid_out(self, name: str, future: Future | None) -> None:
+        """Called as a text's layout ends, before its worker could take another job: it does, unless
+        this was the last text (see `_start_section`)."""
+        with self._lock:
+            self._texts_left.discard(name)
+            if not self._texts_left and future is not None:
+                self._held, future = future, None
+        self.layouts.release(future)
+
+    def _let_go_for_index(self) -> None:
+        """The worker kept for the index (the index is submitted, or there is none) takes jobs again."""
+        with self._lock:
+            held, self._held = self._held, None
+        self.layouts.release(held)
 
     def finish(self, book_ast: dict, staging: Staging) -> Finished:
         """Lay out the rest of the book and write the PDF into `staging`."""
@@ -203,10 +246,10 @@ class PdfEdition:
         book, edition = self.book, self.edition
         front = [PartTask(part.name, part.html, book.design_root, target=self.work / f"{part.name}.pdf")
                  for part in parts.split(print_frame(book, book_ast))]
-        rest = [self._section_task(name, ast_json)
-                for name, ast_json in sections(book, book_ast, skip=set(self.started))]
-        for task in front + rest:
+        for task in front:
             self.started[task.name] = self.layouts.start(task)
+        for name, ast_json in sections(book, book_ast, skip=set(self.started)):
+            self._start_section(name, ast_json)
         order = [task.name for task in front] + section_ids(book_ast)
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
         # The index prints the pages of the texts only: it is started as soon as they (and what
@@ -215,6 +258,7 @@ class PdfEdition:
         indexed = max((i + 1 for i, name in enumerate(order) if name in texts), default=len(order))
         laid = [self.started[name].result() for name in order[:indexed]]
         index = _IndexLayout(book, index_data, self.layouts, self.work).start(join.place(laid))
+        self._let_go_for_index()
         laid += [self.started[name].result() for name in order[indexed:]]
         laid, overlays = _second_round(book, bool(index_data), laid, self.layouts, self.work, edition.warnings)
         book_parts = join.place(laid)
