@@ -421,9 +421,9 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
             # A worker that has prepared a text waits until its layout is handed out (`release`),
             # which may then go to it: else it takes a shorter part's, and the longest text's
             # layout, the build's longest chain, waits for the next worker free.
-            submit = getattr(pool, "submit_holding", pool.submit_ranked)
             for i in to_do:
-                jobs[submit((READING, *reading_rank(i)), prepare_text_job, book, book.texts[i], read[i])] = i
+                jobs[pool.submit_holding((READING, *reading_rank(i)), prepare_text_job, book, book.texts[i],
+                                         read[i])] = i
 
         to_do = [i for i, is_kept in enumerate(kept) if not is_kept]
         if to_do:
@@ -440,7 +440,6 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                     when_ready(prepared[i].tree, keys[i][1])
         if lost:
             start(lost)
-        release = getattr(pool, "release", lambda job: None)
         for job in as_completed(jobs):
             i = jobs[job]
             try:
@@ -448,9 +447,9 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                 if done is not None:
                     done.append(book.texts[i].id)
                 if when_ready:
-                    when_ready(prepared[i].tree, keys[i][1] if texts_cache else None, lambda: release(job))
+                    when_ready(prepared[i].tree, keys[i][1] if texts_cache else None, lambda: pool.release(job))
             finally:
-                release(job)
+                pool.release(job)
             if texts_cache:
                 if not texts_cache.has("texts", keys[i][0]):
                     texts_cache.store("texts", keys[i][0], (prepared[i].document, prepared[i].read_warnings))

@@ -104,6 +104,13 @@ class InProcess(Executor):
     def submit_ranked(self, rank, fn, /, *args, **kwargs) -> Future:
         return self.submit(fn, *args, **kwargs)
 
+    def submit_holding(self, rank, fn, /, *args, **kwargs) -> Future:
+        """As `Ranked.submit_holding`: here no worker is left to hold, the job is run at once."""
+        return self.submit(fn, *args, **kwargs)
+
+    def release(self, future: Future) -> None:
+        """As `Ranked.release`: nothing is held."""
+
     def stop(self) -> None:
         """No more jobs, and a job running in another thread (the print edition's layouts, beside
         the EPUB) is interrupted: Python lets a signal interrupt only the main thread, and a long

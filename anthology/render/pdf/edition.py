@@ -12,10 +12,11 @@
    which prints the texts' pages only, is laid out as soon as the texts (and what comes before
    them) are, by the worker that laid out the last text, kept for it (`_start_section`), while
    the back matter before it (the glossary) still is: so without its folios, drawn over it by an
-   overlay of its own (`_IndexLayout`), and again, should its numbers change in the second round. Second round: the measured parts are laid out again with the real numbers
-   and their real folios; one folio overlay document (one per 300 pages) prints the page numbers
-   of the parts written without them (render/pdf/folios.py). Should a measured part come out
-   longer or shorter with its real numbers, the second round is done again.
+   overlay of its own (`_IndexLayout`), and again, should its numbers change in the second round.
+   Second round: the measured parts are laid out again with the real numbers and their real
+   folios; one folio overlay document (one per 300 pages) prints the page numbers of the parts
+   written without them (render/pdf/folios.py). Should a measured part come out longer or shorter
+   with its real numbers, the second round is done again.
 4. The book's page numbers go to the EPUB, which is finished while the parts are joined
    (render/pdf/join.py, in a worker: joining holds every page in memory) into the PDF.
 
@@ -139,13 +140,8 @@ class Layouts:
             return Started(task, self, cached=cached)
         if rank is None:
             rank = -math.inf if task.first_folio is None and task.prints_page_numbers else -task.cost
-        submit = getattr(self.pool, "submit_holding", self.pool.submit_ranked) if holding else self.pool.submit_ranked
+        submit = self.pool.submit_holding if holding else self.pool.submit_ranked
         return Started(task, self, future=submit((LAYOUT, rank), lay_out, task))
-
-    def release(self, future: Future | None) -> None:
-        """The worker held by `future`'s layout takes jobs again."""
-        if future is not None:
-            getattr(self.pool, "release", lambda _: None)(future)
 
     def run(self, tasks: list[PartTask]) -> list[LaidOutPart]:
         """Lay out `tasks`, started in the order given (put the longest first)."""
@@ -167,8 +163,10 @@ class PdfEdition:
         self.began = time.perf_counter()
         self.print_pages: Future = Future()
         """The book's page numbers (a PrintPages), known once it is laid out, before it is joined."""
-        self._texts_left = {entry.id for entry in book.texts}
-        """The texts whose layouts are not done (or not yet started): the index waits for them."""
+        self._texts = frozenset(entry.id for entry in book.texts)
+        """The sections that are texts: the index waits for their layouts."""
+        self._texts_left = set(self._texts)
+        """The texts whose layouts are not done (or not yet started)."""
         self._held: Future | None = None
         """The last text's layout, whose worker waits for the index's (`_text_laid_out`)."""
         self._lock = threading.Lock()
@@ -219,13 +217,15 @@ class PdfEdition:
             self._texts_left.discard(name)
             if not self._texts_left and future is not None:
                 self._held, future = future, None
-        self.layouts.release(future)
+        if future is not None:
+            self.layouts.pool.release(future)
 
     def _let_go_for_index(self) -> None:
         """The worker kept for the index (the index is submitted, or there is none) takes jobs again."""
         with self._lock:
             held, self._held = self._held, None
-        self.layouts.release(held)
+        if held is not None:
+            self.layouts.pool.release(held)
 
     def finish(self, book_ast: dict, staging: Staging) -> Finished:
         """Lay out the rest of the book and write the PDF into `staging`."""
@@ -254,8 +254,7 @@ class PdfEdition:
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
         # The index prints the pages of the texts only: it is started as soon as they (and what
         # comes before them) are laid out, beside the back matter after them (the glossary).
-        texts = {entry.id for entry in book.texts}
-        indexed = max((i + 1 for i, name in enumerate(order) if name in texts), default=len(order))
+        indexed = max((i + 1 for i, name in enumerate(order) if name in self._texts), default=len(order))
         laid = [self.started[name].result() for name in order[:indexed]]
         index = _IndexLayout(book, index_data, self.layouts, self.work).start(join.place(laid))
         self._let_go_for_index()
