@@ -2,10 +2,10 @@
 side, on every core the machine has.
 
 WeasyPrint is pure Python for most of its work, so only processes run it in parallel. They are
-forked from a server process that has imported the package and WeasyPrint, so each starts in a
-fraction of a second with WeasyPrint loaded once for all (each worker loading it was 0.7 s of
-CPU each; a cold build is about 0.4 s faster, median of 6 runs, though the first texts start
-being read that much later). With one job (one core, or `--jobs 1`), or where the machine
+forked from a server process that has imported the package, WeasyPrint and the word
+frequencies (anthology/preload.py), so each starts in a fraction of a second with them loaded once
+for all (each worker loading WeasyPrint was 0.7 s of CPU each; a cold build is about 0.4 s faster,
+median of 6 runs, though the first texts start being read that much later). With one job (one core, or `--jobs 1`), or where the machine
 cannot give a process pool its shared queues, everything runs in the build's own process.
 
 Jobs are handed to the processes most urgent first (`submit_ranked`), not in the order they were
@@ -36,7 +36,10 @@ import time
 from concurrent.futures import CancelledError, Executor, Future, InvalidStateError, ProcessPoolExecutor
 from pathlib import Path
 
-PRELOAD = ["anthology.pipeline", "anthology.render.weasy"]
+PRELOAD = ["anthology.preload"]
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+"""The folder that holds the package: where the fork server imports it from."""
+"""The module the fork server imports before it forks a worker (what it loads: anthology/preload.py)."""
 READING, LAYOUT, LAST = 0, 1, 9
 """Ranks (the first item of a job's rank): reading a text comes first, since everything waits for
 the texts; then layouts (the longest first); last, what is needed only at the end."""
@@ -364,6 +367,25 @@ def stopped_on_failure(pool: Executor):
         raise
 
 
+def _start_server() -> None:
+    """Start the workers' fork server (unless it runs), able to import the package wherever the
+    build is run from. Python 3.11's server looks for the modules it preloads in the current
+    directory only, not on the build's `sys.path`, and skips one it cannot import without a word:
+    every worker then loads the build's code and WeasyPrint for itself. So the package's folder is
+    put on the path the server starts with (PYTHONPATH), and only on its."""
+    from multiprocessing import forkserver
+
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), before]))
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
+
+
 def start_pool(jobs: int | None = None) -> Executor:
     """Worker processes for `jobs` jobs at a time (default: one per core)."""
     jobs = jobs or worker_count()
@@ -375,6 +397,7 @@ def start_pool(jobs: int | None = None) -> Executor:
             context.set_forkserver_preload(PRELOAD)
             processes = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started,
                                             initargs=(scratch,))
+            _start_server()
             pool = Ranked(processes, jobs, Path(scratch))
         except (OSError, ImportError, ValueError):  # no shared memory for its queues (some containers)
             shutil.rmtree(scratch, ignore_errors=True)

@@ -15,7 +15,7 @@ inside functions count too: a deferred import is still a dependency. The layers,
     render      what both editions share (render.pages, render.weasy, …)
     editions    render.epub, render.pdf
     pipeline    the build, stage by stage; adding a text to the project and the manifest
-    cli         build.py's commands
+    cli         build.py's commands; preload (what the workers' fork server loads before it forks them)
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ LAYERS: list[list[str]] = [
     ["anthology.render"],
     ["anthology.render.epub", "anthology.render.pdf"],
     ["anthology.editions", "anthology.pipeline", "anthology.adding"],
-    ["anthology.cli"],
+    ["anthology.cli", "anthology.preload"],
 ]
 BASE = LAYERS[0]
 """The base layer's modules are each their own component; they may import each other (no ring)."""

@@ -100,6 +100,34 @@ def test_without_worker_processes_the_build_runs_in_its_own_process(monkeypatch)
     assert isinstance(failed, concurrent.futures.Future) and isinstance(failed.exception(), ValueError)
 
 
+def test_the_workers_start_with_weasyprint_and_the_word_frequencies_loaded_wherever_the_build_runs_from(tmp_path):
+    """The workers' fork server loads WeasyPrint and the word frequencies once for all the workers
+    (anthology/preload.py), also for a build run from another folder than the tool's: Python 3.11's
+    server looks for what it preloads in the current folder only, and skips it without a word, each
+    worker then loading it for itself. A worker that has run nothing yet has WeasyPrint's libraries
+    mapped; the module the server preloads leaves the frequencies loaded."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = f"""
+import os, sys
+sys.path.insert(0, {str(root)!r})
+import wordfreq
+from anthology import workers
+with workers.start_pool(2) as pool:
+    pid = pool.submit(os.getpid).result()
+    with open(f"/proc/{{pid}}/maps") as maps:
+        print("libpango" in maps.read())  # WeasyPrint's Pango, loaded by the server before it forked
+import anthology.preload  # what the server ran: it leaves the word frequencies loaded
+print(wordfreq.get_frequency_dict.cache_info().currsize)
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "1"]
+
+
 CROSS_LINKED = """\
 # One {#one}
 
