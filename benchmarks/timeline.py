@@ -8,8 +8,9 @@ The build runs once, cold (no cache), on a copy of the project. The pool records
 hands out (anthology.workers.trace_jobs): reading and cleaning a text (`prepare_text_job`), laying
 out a part of the print edition (`lay_out:<part>`: the first round, then the parts with page
 numbers, the folio overlays and the index), the EPUB's cover. The build's process is traced here
-by wrapping the few functions that do its own work (the longest text's reading, while the workers start; the EPUB; joining the PDF). Each row is a
-lane; each character `--scale` seconds; a letter is the kind of job, a dot a lane waiting.
+by wrapping the few functions that do its own work (the shortest text's reading, while the
+workers start; the EPUB; joining the PDF). Each row is a lane; each character `--scale` seconds;
+a letter is the kind of job, a dot a lane waiting.
 Not a test: the figures are the machine's.
 """
 from __future__ import annotations

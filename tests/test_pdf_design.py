@@ -305,6 +305,48 @@ def test_index_words_are_found_on_their_page_without_their_marks(built, tmp_path
                                             for k in range(3, 6))
 
 
+MARKED = ('<section id="t" class="level1 text"><h1>T</h1>'
+          '<p><span id="t-p1" class="para-anchor"></span><span id="ix-a-1" class="index-mark">Lenin</span> '
+          'and <em>the</em> <span id="ix-b-1" class="index-mark">Bolsheviks</span><span id="ix-c-1" '
+          'class="index-mark">’</span> <span id="ix-d-1" class="index-mark">R&amp;D</span></p>'
+          '<p><span id="t-p2" class="para-anchor"></span>A note.<span id="t-fn1" class="footnote">On '
+          '<span id="ix-e-1" class="index-mark">Stalin</span></span> ends <span id="ix-f-1" '
+          'class="index-mark">it</span></p></section></body></html>')
+
+
+def test_the_tree_weasyprint_is_given_is_the_one_the_html_without_marks_parses_to(built):
+    """The parse that finds the index marks' places is handed to WeasyPrint with the HTML
+    (`Unmarked`), the marks taken out of it too: it must be the tree WeasyPrint would parse from
+    the HTML without them (marks first in a paragraph, after an element, side by side, with an
+    entity, in a note, last), and lay out the same pages. A mark holding an element leaves the
+    HTML to be parsed again."""
+    import xml.etree.ElementTree as ET
+
+    import tinyhtml5
+
+    from anthology.render.pdf import index_places
+
+    html = PART_HEAD + MARKED
+    stripped, places = index_places.unmark(html)
+    assert len(places) == 6 and stripped.tree is not None and "index-mark" not in stripped
+    assert ET.tostring(stripped.tree) == ET.tostring(tinyhtml5.parse(str(stripped), namespace_html_elements=False))
+    assert pdf.takes_a_tree()  # the pinned WeasyPrint's HTML is made from its tree as html_from_tree makes it
+
+    def drawn(document) -> list:
+        from weasyprint.formatting_structure.boxes import TextBox
+
+        return [[(box.text, round(box.position_x, 2), round(box.position_y, 2))
+                 for box in page._page_box.descendants() if isinstance(box, TextBox)] for page in document.pages]
+
+    from_tree = drawn(pdf.render(built.book.root, stripped))
+    assert from_tree == drawn(pdf.render(built.book.root, str(stripped)))
+    assert any("R&D" in text for text, _, _ in from_tree[0])
+
+    nested = html.replace('class="index-mark">Lenin</span>', 'class="index-mark"><em>Lenin</em></span>')
+    stripped, places = index_places.unmark(nested)
+    assert len(places) == 6 and getattr(stripped, "tree", None) is None and "<em>Lenin</em>" in stripped
+
+
 def test_joined_book_has_one_structure_tree(reader):
     """Tagged PDF survives the join: one Document element over every part's elements, and every
     page's key in the parent tree is its own."""

@@ -10,9 +10,12 @@ How the book is laid out (part by part, in parallel, and joined) is in render/pd
 """
 from __future__ import annotations
 
+import inspect
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import cssselect2
 import weasyprint
 
 from ..errors import ProjectFileError
@@ -65,12 +68,46 @@ def install_changes() -> None:
     weasy_columns.install()
 
 
+AFTER_PARSE = """        self.base_url = _find_base_url(result, base_url)
+        self.url_fetcher = url_fetcher
+        self.media_type = media_type
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+            result, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element"""
+"""What WeasyPrint 70's `HTML.__init__` does with the tree it has parsed (`result`): `html_from_tree`
+does the same with a tree parsed before."""
+
+
+@cache
+def takes_a_tree() -> bool:
+    """Whether WeasyPrint's `HTML` is made from its parsed tree as in the pinned version (else
+    every document is made from its string)."""
+    return AFTER_PARSE in inspect.getsource(weasyprint.HTML.__init__)
+
+
+def html_from_tree(tree, base_url: str, url_fetcher) -> weasyprint.HTML:
+    """WeasyPrint's document made from `tree`, as `HTML(string=…)` makes it from the string that
+    parses to that tree (`AFTER_PARSE`)."""
+    document = weasyprint.HTML.__new__(weasyprint.HTML)
+    document.base_url = weasyprint._find_base_url(tree, base_url)
+    document.url_fetcher = url_fetcher
+    document.media_type = "print"
+    document.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+    document.etree_element = document.wrapper_element.etree_element
+    return document
+
+
 def render(root: Path, html: str, warnings: list[str] | None = None) -> weasyprint.Document:
     """One WeasyPrint layout of `html`, with nothing checked or repaired; hyphenated within the
     limits of render/weasy_hyphenation.py (the names `html` prints kept whole)."""
     install_changes()
     fetcher = ProjectURLFetcher(root)
-    document = weasyprint.HTML(string=html, base_url=Path(root).as_uri() + "/", url_fetcher=fetcher)
+    base_url = Path(root).as_uri() + "/"
+    tree = getattr(html, "tree", None)  # parsed already (render/pdf/index_places.py, `Unmarked`)
+    if tree is not None and takes_a_tree():
+        document = html_from_tree(tree, base_url, fetcher)
+    else:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     shared = weasy_stylesheets.shared_for(html)  # in a worker: print.css parsed once, not per part
     configuration = {"font_config": shared.font_config, "counter_style": shared.counter_style} if shared else {}
     with weasy_hyphenation.keep_names_whole(weasy_hyphenation.proper_names(html)):

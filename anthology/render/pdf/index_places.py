@@ -9,6 +9,10 @@ there and how many of its characters come before it, counted as render/pages.py 
 print page starts (non-space characters, no generated text, nested anchors and notes apart). After
 layout, `pages_of` finds each place's page: the last page on which its anchor's text had not yet
 passed it, which is the page where the word begins, hyphenated over to the next or not.
+
+Finding the places takes a parse of the part's HTML. The marks are taken out of that parsed tree
+too, and the tree goes to WeasyPrint with the HTML (`Unmarked`), which would otherwise parse it again
+(a tenth of a second a text).
 """
 from __future__ import annotations
 
@@ -22,22 +26,33 @@ from ..pages import counted, own_anchor
 MARK = re.compile(r'<span id="(?:ix-[^"]+)" class="index-mark"[^>]*>(.*?)</span>', re.S)
 
 
+class Unmarked(str):
+    """A part's HTML without its index marks, and `tree`, the tree its parse gives (tinyhtml5's, as
+    WeasyPrint parses a string), for render/weasy.py to lay out instead of parsing the HTML again.
+    A string made from it (a style sheet added) is a plain `str`, parsed as any other."""
+
+    tree = None
+
+
 def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]]]:
     """`html` without its index-mark spans (their words kept), and each mark's place: mark id →
-    (owning anchor, characters of that anchor before the mark)."""
+    (owning anchor, characters of that anchor before the mark). Where every mark holds words only
+    (no element), the HTML is an `Unmarked`, with its parsed tree."""
     if f'class="{MARK_CLASS}"' not in html:
         return html, {}
     places: dict[str, tuple[str, int]] = {}
     counts: dict[str, int] = {}
+    marks: list[tuple] = []  # (parent, mark)
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     body = root.find("body")
 
     def visit(node, owner: str | None) -> None:
         here = own_anchor(node) or owner
-        if MARK_CLASS in (node.get("class") or "").split():
-            places[node.get("id")] = (here, counts.get(here, 0))
         counts[here] = counts.get(here, 0) + counted(node.text or "")
         for child in node:
+            if MARK_CLASS in (child.get("class") or "").split():
+                places[child.get("id")] = (here, counts.get(here, 0))
+                marks.append((node, child))
             visit(child, here)
             counts[here] = counts.get(here, 0) + counted(child.tail or "")
 
@@ -46,7 +61,24 @@ def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]]]:
     stripped = MARK.sub(r"\1", html)
     if f'class="{MARK_CLASS}"' in stripped:  # a mark inside a mark: leave this part's marks alone
         return html, {}
-    return stripped, places
+    unmarked = Unmarked(stripped)
+    if all(len(mark) == 0 for _, mark in marks):
+        for parent, mark in marks:
+            _take_out(parent, mark)
+        unmarked.tree = root
+    return unmarked, places
+
+
+def _take_out(parent, mark) -> None:
+    """`mark` (an element holding text only) taken out of `parent`, its text and tail kept where
+    it stood: the tree that parsing the HTML without the mark gives."""
+    words = (mark.text or "") + (mark.tail or "")
+    at = list(parent).index(mark)
+    if words and at == 0:
+        parent.text = (parent.text or "") + words
+    elif words:
+        parent[at - 1].tail = (parent[at - 1].tail or "") + words
+    parent.remove(mark)
 
 
 def pages_of(places: dict[str, tuple[str, int]], anchor_starts: list[dict[str, int]]) -> dict[str, int]:
