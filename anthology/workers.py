@@ -2,11 +2,12 @@
 side, on every core the machine has.
 
 WeasyPrint is pure Python for most of its work, so only processes run it in parallel. They are
-forked from a server process that has imported the package, WeasyPrint and the word
-frequencies (anthology/preload.py), so each starts in a fraction of a second with them loaded once
-for all (each worker loading WeasyPrint was 0.7 s of CPU each; a cold build is about 0.4 s faster,
-median of 6 runs, though the first texts start being read that much later). With one job (one core, or `--jobs 1`), or where the machine
-cannot give a process pool its shared queues, everything runs in the build's own process.
+forked from a server process that has imported the package, WeasyPrint and the word frequencies
+(anthology/preload.py), so each starts in a fraction of a second with them loaded once for all
+(each worker loading WeasyPrint was 0.7 s of CPU each; a cold build is about 0.4 s faster, median
+of 6 runs, though the first texts start being read that much later). The server starts with the
+first job. With one job (one core, or `--jobs 1`), or where the machine cannot give a process pool
+its shared queues, everything runs in the build's own process.
 
 Jobs are handed to the processes most urgent first (`submit_ranked`), not in the order they were
 submitted: a text's layout is submitted when the text is ready, and the longest, started last in
@@ -168,6 +169,7 @@ class Ranked(Executor):
         self._free_lanes = list(range(slots))
         self._holding: set[Future] = set()
         """The jobs whose worker, once they end, waits for `release`."""
+        self._server_started = False
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self.submit_ranked((LAST,), fn, *args, **kwargs)
@@ -210,6 +212,9 @@ class Ranked(Executor):
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
+                    if not self._server_started:  # a build that needs no worker starts none
+                        _start_server()
+                        self._server_started = True
                     inner = self.pool.submit(fn, *args, **kwargs)
                 except Exception as exc:  # a broken pool (a worker was killed): fail the job,
                     future.set_exception(exc)  # never leave it waiting
@@ -368,7 +373,7 @@ def stopped_on_failure(pool: Executor):
 
 
 def _start_server() -> None:
-    """Start the workers' fork server (unless it runs), able to import the package wherever the
+    """Start the workers' fork server unless it runs, able to import the package wherever the
     build is run from. Python 3.11's server looks for the modules it preloads in the current
     directory only, not on the build's `sys.path`, and skips one it cannot import without a word:
     every worker then loads the build's code and WeasyPrint for itself. So the package's folder is
@@ -397,7 +402,6 @@ def start_pool(jobs: int | None = None) -> Executor:
             context.set_forkserver_preload(PRELOAD)
             processes = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started,
                                             initargs=(scratch,))
-            _start_server()
             pool = Ranked(processes, jobs, Path(scratch))
         except (OSError, ImportError, ValueError):  # no shared memory for its queues (some containers)
             shutil.rmtree(scratch, ignore_errors=True)
