@@ -17,6 +17,7 @@ import signal
 
 
 def _end_quietly(signum, frame) -> None:
+    """The server's Ctrl-C handler while it loads: end, without Python's traceback."""
     os._exit(128 + signum)
 
 

@@ -38,9 +38,9 @@ from concurrent.futures import CancelledError, Executor, Future, InvalidStateErr
 from pathlib import Path
 
 PRELOAD = ["anthology.preload"]
+"""The module the fork server imports before it forks a worker (what it loads: anthology/preload.py)."""
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 """The folder that holds the package: where the fork server imports it from."""
-"""The module the fork server imports before it forks a worker (what it loads: anthology/preload.py)."""
 READING, LAYOUT, LAST = 0, 1, 9
 """Ranks (the first item of a job's rank): reading a text comes first, since everything waits for
 the texts; then layouts (the longest first); last, what is needed only at the end."""

@@ -36,8 +36,8 @@ class Unmarked(str):
 
 def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]]]:
     """`html` without its index-mark spans (their words kept), and each mark's place: mark id →
-    (owning anchor, characters of that anchor before the mark). Where every mark holds words only
-    (no element), the HTML is an `Unmarked`, with its parsed tree."""
+    (owning anchor, characters of that anchor before the mark). The HTML comes as an `Unmarked`,
+    with its parsed tree where every mark holds words only (no element)."""
     if f'class="{MARK_CLASS}"' not in html:
         return html, {}
     places: dict[str, tuple[str, int]] = {}
