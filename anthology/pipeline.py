@@ -405,7 +405,7 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
 
         def start(to_do: list[int]) -> None:
             read.update({i: texts_cache.load("texts", keys[i][0], READ_TEXT) if texts_cache else None for i in to_do})
-            if not jobs and (len(to_do) == 1 or getattr(pool, "jobs", 1) > 1):
+            if not jobs and (len(to_do) == 1 or pool.jobs > 1):
                 # One text (the only one, after an edit) is prepared in this process, in a thread of
                 # its own: the worker processes take most of a second to start (their server loads
                 # WeasyPrint), and meanwhile a core would be idle. The shortest: this process is

@@ -78,6 +78,9 @@ class InProcess(Executor):
     """Runs each job at once, in the calling thread. As the build's pool (`with start_pool(1)`),
     it keeps the build's temporary files in a scratch folder, as the worker processes do."""
 
+    jobs = 1
+    """How many jobs run at once."""
+
     def __init__(self):
         self.stopped = False
         self.scratch: Path | None = None
@@ -170,6 +173,11 @@ class Ranked(Executor):
         self._holding: set[Future] = set()
         """The jobs whose worker, once they end, waits for `release`."""
         self._server_started = False
+
+    @property
+    def jobs(self) -> int:
+        """How many jobs run at once: one per worker process."""
+        return self.slots
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self.submit_ranked((LAST,), fn, *args, **kwargs)
@@ -405,9 +413,7 @@ def start_pool(jobs: int | None = None) -> Executor:
             pool = Ranked(processes, jobs, Path(scratch))
         except (OSError, ImportError, ValueError):  # no shared memory for its queues (some containers)
             shutil.rmtree(scratch, ignore_errors=True)
-            jobs = 1
         except BaseException:  # Ctrl-C
             shutil.rmtree(scratch, ignore_errors=True)
             raise
-    pool.jobs = jobs
     return pool

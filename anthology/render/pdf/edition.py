@@ -183,7 +183,7 @@ class PdfEdition:
         process): its first worker starts meanwhile, ready for the text's layout. From a thread of
         its own: starting the workers' fork server (which loads WeasyPrint) takes a second, which
         this process spends preparing the text."""
-        if getattr(self.layouts.pool, "jobs", 1) > 1:
+        if self.layouts.pool.jobs > 1:
             threading.Thread(target=self._start_a_worker, daemon=True).start()
 
     def _start_a_worker(self) -> None:

@@ -143,8 +143,9 @@ def lay_out(task: PartTask) -> LaidOutPart:
 
 
 def warm_up() -> None:
-    """Load WeasyPrint and the build's changes to it in a worker that has nothing else to do yet,
-    so that the first layout given to it starts at once (it takes most of a second)."""
+    """The job that starts a worker before its first layout (`PdfEdition.warm_up`). Its server has
+    loaded WeasyPrint and made the build's changes to it already (anthology/preload.py); they are
+    made here too, once per process, should that preload have been skipped."""
     from ..weasy import install_changes
 
     install_changes()
