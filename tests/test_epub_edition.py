@@ -9,7 +9,6 @@ import io
 import os
 import re
 import subprocess
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -19,8 +18,6 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
 
 X = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -380,25 +377,29 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(f"optional: {reason}; ./setup.sh --reading-systems installs it")
 
 
-def test_ace_finds_no_violations(edition):
+@pytest.mark.in_background("ace")
+def test_ace_finds_no_violations(background):
+    """Ace, run on the session's EPUB as soon as it was built (conftest.Background)."""
     import ace
 
     if ace.missing():  # an optional tool (DAISY Ace from npm, and Chromium); CI requires it
         skip_or_fail(f"DAISY Ace cannot run here: {ace.missing()}")
-    report = ace.run_ace(edition.epub, edition.out / "ace")
+    report = background.result("ace")
     assert "schema:accessibilitySummary" in report["a11y-metadata"]["present"]
     found = ace.violations(report)
     assert found == []
     assert report["earl:result"]["earl:outcome"] == "pass"
 
 
-def test_epub_js_opens_the_book_at_each_proof_location(edition, page_list):
+@pytest.mark.in_background("epub.js shots")
+def test_epub_js_opens_the_book_at_each_proof_location(background, page_list):
+    """epub.js, run on the session's EPUB as soon as it was built (conftest.Background)."""
     import reading_system
     from PIL import Image
 
     if reading_system.missing():  # an optional tool (epub.js in Chromium); CI requires it
         skip_or_fail(f"the reading system (epub.js in Chromium) cannot run here: {reading_system.missing()}")
-    results = reading_system.screenshots(edition.epub, edition.out / "proof")
+    results = background.result("epub.js shots")
     names = [r["name"] for r in results]
     assert {"cover", "opener", "note-call", "notes"} <= set(names) and any(n.startswith("page-") for n in names)
     for r in results:
@@ -407,16 +408,18 @@ def test_epub_js_opens_the_book_at_each_proof_location(edition, page_list):
     assert results[0]["pageList"] == len(page_list)  # epub.js reads the same page list
 
 
-def test_epub_js_opens_every_spine_item_and_every_page_list_target(edition, files, page_list):
+@pytest.mark.in_background("epub.js walk")
+def test_epub_js_opens_every_spine_item_and_every_page_list_target(background, files, page_list):
     """Issue 17: the reading system opens the whole book, not a sample: every spine item shown in
-    its paginated view, every print page's target found through its own spine."""
+    its paginated view, every print page's target found through its own spine (run on the session's
+    EPUB as soon as it was built)."""
     import reading_system
 
     if reading_system.missing():  # an optional tool (epub.js in Chromium); CI requires it
         skip_or_fail(f"the reading system (epub.js in Chromium) cannot run here: {reading_system.missing()}")
     opf = ET.fromstring(files["EPUB/content.opf"])
     spine = opf.findall(".//{http://www.idpf.org/2007/opf}spine/{http://www.idpf.org/2007/opf}itemref")
-    walked = reading_system.walk(edition.epub)
+    walked = background.result("epub.js walk")
     assert walked["status"] == "walked" and not walked["errors"], walked
     assert walked["failures"] == []
     assert walked["spine"] == walked["spineOpened"] == len(spine) > 5

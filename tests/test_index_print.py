@@ -257,20 +257,20 @@ def _alnum(text: str) -> str:
 
 def test_note_locators_lead_to_the_page_that_prints_the_note(built, epub, print_index_entries):
     """Each `139n11` (or `172nn36–37`): page 139 prints note 11, its number then its text."""
-    from pypdf import PdfReader
+    from pdf_tools import page_runs
 
     starts: dict[int, list[str]] = {}  # note number → how each text's note of that number begins
     for text_id in epub.text_ids():
         for note in epub.notes(text_id):
             number = int(note.get("id").rsplit("-fn", 1)[1])
             starts.setdefault(number, []).append(_alnum(re.sub(r"^\d+\.\s*", "", "".join(note.itertext()).strip()))[:30])
-    reader = PdfReader(built.outputs["pdf"])
+    pages = page_runs(built.outputs["pdf"])
     found = [loc for entry in print_index_entries for line in (entry.heading, *entry.subs) for loc in line.locators
              if "n" in loc]
     assert len(found) >= 30
     for loc in set(found):
         page, first, last = re.fullmatch(r"(\d+)nn?(\d+)(?:–(\d+))?", loc).groups()
-        printed = _alnum(reader.pages[int(page) - 1].extract_text())
+        printed = _alnum("".join(run.text for run in pages[int(page) - 1]))
         for n in range(int(first), int(last or first) + 1):
             assert any(f"{n}{start}" in printed for start in starts[n]), (loc, n)
 

@@ -10,48 +10,15 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from pdf_tools import Run, page_runs
+
 SHORT_LINES = 3
 """Blank body lines above the notes from which a page counts as short (issue 17)."""
-
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    x: float
-    y: float
-    """Baseline, in PDF points from the page's foot."""
-    size: float
-    font: str
-
-
-def _times(m, n):
-    return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2],
-            m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]]
-
-
-@lru_cache(maxsize=2)
-def page_runs(pdf: Path) -> tuple[tuple[Run, ...], ...]:
-    """Every page's text runs with their baseline, size and font."""
-    pages = []
-    for page in PdfReader(pdf).pages:
-        runs: list[Run] = []
-
-        def visit(text, cm, tm, font, size, runs=runs):
-            if text.strip():
-                m = _times(tm, cm)
-                name = str(font.get("/BaseFont", "")) if font else ""
-                runs.append(Run(text, round(m[4], 2), round(m[5], 2), round(size * abs(m[3]), 2),
-                                name.split("+")[-1]))
-
-        page.extract_text(visitor_text=visit)
-        pages.append(tuple(runs))
-    return tuple(pages)
 
 
 @dataclass(frozen=True)

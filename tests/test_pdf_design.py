@@ -22,6 +22,7 @@ from anthology.render.pdf import footnote_check, html as print_html_module, part
 from anthology.render import weasy as pdf
 from anthology.render.pdf.proof import make_proof, outline_pages, parse_pages
 from conftest import ROOT
+from pdf_tools import page_runs
 
 A5 = (419.53, 595.28)
 A4 = (595.28, 841.89)
@@ -107,20 +108,9 @@ def _text_without(element, css_classes: set[str]) -> list[str]:
     return pieces
 
 
-@lru_cache(maxsize=2)
 def text_runs(pdf_path: Path) -> tuple[tuple[tuple[str, float], ...], ...]:
     """Every page's text as the PDF draws it, in runs of one font and size: (text, size in pt)."""
-    pages = []
-    for page in PdfReader(pdf_path).pages:
-        runs: list[tuple[str, float]] = []
-
-        def visit(text, cm, tm, font, size, runs=runs):
-            if text.strip():
-                runs.append((text, size * abs(cm[0] * tm[0])))
-
-        page.extract_text(visitor_text=visit)
-        pages.append(tuple(runs))
-    return tuple(pages)
+    return tuple(tuple((run.text, run.size) for run in page) for page in page_runs(pdf_path))
 
 
 def note_sizes(book) -> tuple[float, float]:
