@@ -403,11 +403,19 @@ def broken_text(root: Path) -> None:
     (root / "texts" / "one.muse").write_bytes(b"\x00\x01binary\x00" * 100)
 
 
+def broken_print_template(root: Path) -> None:
+    """The editor's print template asks for a value the build does not give: it fails as the print
+    edition starts, before any text is read."""
+    template = root / "templates" / "print.html.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "{{ no_such_value }}\n", encoding="utf-8")
+
+
 TEMP_FOLDERS = {
     "a build": ([], None, 0),
     "a build with --jobs 1": (["--jobs", "1"], None, 0),
     "an EPUB alone": (["--only", "epub"], None, 0),
     "a build that fails on a bad text": ([], broken_text, 2),
+    "a build that fails on the print template": ([], broken_print_template, 2),
 }
 
 

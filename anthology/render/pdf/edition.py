@@ -157,7 +157,6 @@ class PdfEdition:
         self.book = book
         self.edition = PrintEdition(pages=0, page_starts=[], folios={})
         self.layouts = Layouts(pool, PartCache(book, cache), self.edition)
-        self.work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
         self.head, self.tail = parts.frame_ends(print_frame(book, {"blocks": []}))
         self.started: dict[str, Started] = {}
         self.began = time.perf_counter()
@@ -170,6 +169,9 @@ class PdfEdition:
         self._held: Future | None = None
         """The last text's layout, whose worker waits for the index's (`_text_laid_out`)."""
         self._lock = threading.Lock()
+        # Made last: until __init__ returns, nothing removes it (__exit__), and the print template,
+        # which the editor may have broken, is rendered above.
+        self.work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
 
     def __enter__(self) -> "PdfEdition":
         return self
