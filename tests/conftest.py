@@ -100,8 +100,8 @@ class Background:
     that the session's tests ask for (`@pytest.mark.in_background(name)`), one after the other in a
     thread that waits on them; and the reading of its PDF's text runs (pdf_tools.page_runs), in a
     process of its own. Each takes 3 to 25 s, mostly in another process, while the tests around them
-    are mostly one core's Python: run beside them, they leave the suite's time (about 40 s of it).
-    A test waits for the result it asserts on (`result(name)`)."""
+    are mostly one core's Python: run beside them, they leave the suite's time. A test waits for the
+    result it asserts on (`result(name)`)."""
 
     CHECKS = ("epubcheck", "ace", "epub.js shots", "epub.js walk")
     """In the order their tests come."""
@@ -128,7 +128,8 @@ class Background:
             pdf_tools.read_in_background(result.outputs["pdf"], self._reader)
 
     def stop(self) -> None:
-        """At the session's end: a reading no test waited for is not waited for either."""
+        """At the session's end: a reading no test waited for is not waited for either. (A check
+        still running is: the session ends when its thread does.)"""
         if self._reader is not None:
             self._reader.terminate()
 
@@ -144,7 +145,8 @@ class Background:
         import reading_system
         from anthology.validate import epubcheck
 
-        if (ace.missing() if name == "ace" else reading_system.missing() if name.startswith("epub.js") else None):
+        tool = ace if name == "ace" else reading_system if name.startswith("epub.js") else None
+        if tool is not None and tool.missing():
             return  # its test says why it cannot run (skip_or_fail)
         epub, out = self.epub, self.out
         work = {"epubcheck": lambda: epubcheck(epub),

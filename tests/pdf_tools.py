@@ -43,6 +43,8 @@ def page_runs(pdf: Path) -> tuple[tuple[Run, ...], ...]:
 
 
 def read_runs(pdf: Path) -> tuple[tuple[Run, ...], ...]:
+    """Every page's text runs, read from the PDF: each piece of text pypdf's visitor is given, with
+    the text and current matrices applied to its origin and size."""
     pages = []
     for page in PdfReader(pdf).pages:
         runs: list[Run] = []
