@@ -2,9 +2,7 @@
 the project, so that many tests can inspect the same files."""
 from __future__ import annotations
 
-import functools
 import shutil
-import subprocess
 import sys
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,14 +34,6 @@ texts:
     date: "1999"
 """
 """The smallest manifest: one text, `texts/one.txt`, in the format `{fmt}` (str.format)."""
-
-
-@functools.lru_cache(maxsize=4)
-def pdf_page_texts(path) -> tuple[str, ...]:
-    """Each page's text of a PDF, from poppler's pdftotext (setup.sh installs it): one run for the
-    whole book, some twenty times quicker than pypdf page by page."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True).stdout
-    return tuple(out.decode("utf-8").split("\f")[:-1])
 
 
 def laid_out_both_ways(html: str, slow_path) -> tuple[bytes, bytes, int]:

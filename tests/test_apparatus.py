@@ -597,7 +597,7 @@ def test_epub_index_links_land_on_the_term(book_epub):
 
 
 def _raw_page_texts(path) -> list[str]:
-    from conftest import pdf_page_texts
+    from pdf_tools import pdf_page_texts
 
     return list(pdf_page_texts(path))
 

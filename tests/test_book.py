@@ -11,7 +11,8 @@ import pytest
 from anthology.inputs import decode_source
 from anthology.manifest import load_book
 from anthology.prose import count_words
-from conftest import ROOT, pdf_page_texts
+from conftest import ROOT
+from pdf_tools import pdf_page_texts
 
 # Expected structure per text: (level-2 headings, level-3 headings, numbered notes).
 STRUCTURE = {
