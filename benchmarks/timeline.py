@@ -2,9 +2,10 @@
 """Where a cold build's time goes: every job of the worker pool on its lane (one per core), and
 the build's own process beside them, drawn as a timeline.
 
-    .venv/bin/python benchmarks/timeline.py [--scale 0.25]
+    .venv/bin/python benchmarks/timeline.py [--scale 0.25] [--one-change]
 
-The build runs once, cold (no cache), on a copy of the project. The pool records each job it
+The build runs once, cold (no cache), on a copy of the project; with --one-change, the build after
+the benchmark's correction of one word in one text (the book built before it). The pool records each job it
 hands out (anthology.workers.trace_jobs): reading and cleaning a text (`prepare_text_job`), laying
 out a part of the print edition (`lay_out:<part>`: the first round, then the parts with page
 numbers, the folio overlays and the index), the EPUB's cover. The build's process is traced here
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench import copy_project  # noqa: E402
+from bench import CORRECTIONS, EDIT, copy_project  # noqa: E402
 
 LETTERS = {"prepare_text_job": "R", "lay_out": "L", "render_cover": "C"}
 MAIN_STEPS = {
@@ -98,6 +99,8 @@ def draw(records: list, t0: float, total: float, scale: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.25, help="seconds a character")
+    parser.add_argument("--one-change", action="store_true",
+                        help="time the build after the benchmark's one-word correction, not the cold build")
     args = parser.parse_args()
     from anthology import workers
     from anthology.pipeline import build
@@ -108,10 +111,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="anthology-timeline-") as tmp:
         project = copy_project(Path(tmp) / "book")
         shutil.rmtree(project / ".cache", ignore_errors=True)
+        if args.one_change:  # the book built, then one word of one text corrected
+            build(project / "anthology.yml", progress=Progress(quiet=True))
+            text = project / "texts" / EDIT[0]
+            text.write_text(text.read_text(encoding="utf-8").replace(EDIT[1], next(CORRECTIONS)), encoding="utf-8")
+            records.clear()
         t0 = time.perf_counter()
         result = build(project / "anthology.yml", progress=Progress(quiet=True))
         total = time.perf_counter() - t0
-    print(f"cold build {total:.2f} s; stages: "
+    print(f"{'one text changed' if args.one_change else 'cold build'} {total:.2f} s; stages: "
           + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items() if k != "total"))
     print(f"{'job':<34} {'lane':>5} {'start':>6} {'end':>6} {'secs':>6}")
     for r in sorted(records, key=lambda r: r["start"]):

@@ -20,7 +20,8 @@ import weasyprint
 
 from ..errors import ProjectFileError
 from ..project import inside_project, lexically_inside
-from . import weasy_columns, weasy_hyphenation, weasy_page_styles, weasy_stylesheets
+from . import (weasy_columns, weasy_html_parsing, weasy_hyphenation, weasy_page_styles, weasy_pdf_writing,
+               weasy_stylesheets)
 from .weasyprint_patch import keep_footnotes_with_their_calls
 
 class ProjectURLFetcher(weasyprint.URLFetcher):
@@ -60,12 +61,15 @@ class ProjectURLFetcher(weasyprint.URLFetcher):
 def install_changes() -> None:
     """Make the build's changes to WeasyPrint's layout (each once per process, and only where
     the pinned source is found): notes kept with their calls, hyphenation limits, page styles once
-    per kind of page, columns filled in turn in one pass. (The shared style sheet is changed when
-    a document first asks for it: render/weasy_stylesheets.py.)"""
+    per kind of page, columns filled in turn in one pass; and to its HTML parser's (patterns kept)
+    and PDF writer's (streams compressed at zlib's default level, page references made once). (The
+    shared style sheet is changed when a document first asks for it: render/weasy_stylesheets.py.)"""
     keep_footnotes_with_their_calls()
     weasy_hyphenation.install()
     weasy_page_styles.install()
     weasy_columns.install()
+    weasy_html_parsing.install()
+    weasy_pdf_writing.install()
 
 
 AFTER_PARSE = """        self.base_url = _find_base_url(result, base_url)

@@ -21,7 +21,9 @@ holds documents laid out this way to the same PDF, byte for byte, as with every 
 from __future__ import annotations
 
 import inspect
-from contextlib import contextmanager
+import sys
+
+from .weasyprint_patch import turned_off
 
 EXPECTED_LINES = (
     "style_for.add_page_declarations(page_type)",
@@ -32,15 +34,9 @@ EXPECTED_LINES = (
 _enabled = True
 
 
-@contextmanager
 def computing_every_page():
     """Within the block, every page's styles are computed, as WeasyPrint does (for tests)."""
-    global _enabled
-    before, _enabled = _enabled, False
-    try:
-        yield
-    finally:
-        _enabled = before
+    return turned_off(sys.modules[__name__])
 
 
 def _signature(style_for, page_type) -> tuple:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+from contextlib import contextmanager
 from math import inf
 
 PUSHES_NOTES_AWAY = "report = not context.in_column and can_break_now and not could_break_before"
@@ -149,6 +150,17 @@ def _unlayout_footnote(original):
         return original(self, footnote)
     unlayout_footnote._anthology = True
     return unlayout_footnote
+
+
+@contextmanager
+def turned_off(module):
+    """Within the block, the change `module` makes is off (its `_enabled` flag false), and the work
+    is done as the pinned library does it: for the tests that hold a fast path to its slow twin."""
+    before, module._enabled = module._enabled, False
+    try:
+        yield
+    finally:
+        module._enabled = before
 
 
 def patched_code(function, replacements: list[tuple[str, str]]):
