@@ -36,6 +36,7 @@ import threading
 import time
 from concurrent.futures import CancelledError, Executor, Future, InvalidStateError, ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 PRELOAD = ["anthology.preload"]
 """The module the fork server imports before it forks a worker (what it loads: anthology/preload.py)."""
@@ -330,20 +331,41 @@ def fewer_collections():
         gc.set_threshold(*before)
 
 
-def run_alone(pool: Executor, fn, /, *args, **kwargs):
-    """`fn(*args, **kwargs)` in a worker process of its own, forked for it from the same server as
-    `pool`'s and ended after it (in this process if `pool` has no processes): for a job whose memory
-    should not come on top of what a worker keeps from its earlier jobs (joining a book ten times
-    this one's length takes 0.5 GB, and a layout worker already held as much). Stopped at once, as
-    the pool's jobs are, if the build fails or is interrupted meanwhile."""
-    if not isinstance(pool, Ranked):
-        return pool.submit(fn, *args, **kwargs).result()
-    context = multiprocessing.get_context("forkserver")
-    scratch = str(pool.scratch) if pool.scratch else tempfile.gettempdir()
-    alone = Ranked(ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_started,
-                                       initargs=(scratch,)), 1)
-    with alone:  # a failure or Ctrl-C stops it (Ranked.__exit__)
-        return alone.submit(fn, *args, **kwargs).result()
+class Alone:
+    """A worker process of its own for one job (`run`), forked from the same server as `pool`'s
+    and ended after it (the job runs in this process if `pool` has no processes): for a job whose
+    memory should not come on top of what a worker keeps from its earlier jobs (joining a book ten
+    times this one's length takes 0.5 GB, and a layout worker already held as much).
+
+    The process is started when this is made, and runs `preparing` (if given) at once: the modules
+    the job needs that the server has not loaded (joining needs pikepdf: 0.18 s) are loaded while
+    the build does other work, not when the job comes, at the end of the build. Stopped at once, as
+    the pool's jobs are, if the build fails or is interrupted (`__exit__`)."""
+
+    def __init__(self, pool: Executor, preparing: Callable[[], None] | None = None):
+        self._pool, self._alone = pool, None
+        if isinstance(pool, Ranked):
+            context = multiprocessing.get_context("forkserver")
+            scratch = str(pool.scratch) if pool.scratch else tempfile.gettempdir()
+            self._alone = Ranked(ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_started,
+                                                     initargs=(scratch,)), 1)
+            if preparing is not None:
+                self._alone.submit(preparing)
+
+    def __enter__(self) -> "Alone":
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._alone is not None:
+            self._alone.__exit__(exc_type, exc, tb)
+        return False
+
+    def run(self, fn, /, *args, **kwargs):
+        """`fn(*args, **kwargs)` in the process, which then ends."""
+        if self._alone is None:
+            return self._pool.submit(fn, *args, **kwargs).result()
+        with self._alone:  # a failure or Ctrl-C stops it (Ranked.__exit__)
+            return self._alone.submit(fn, *args, **kwargs).result()
 
 
 def _worker_started(scratch: str) -> None:

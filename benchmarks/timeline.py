@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -111,8 +112,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="anthology-timeline-") as tmp:
         project = copy_project(Path(tmp) / "book")
         shutil.rmtree(project / ".cache", ignore_errors=True)
-        if args.one_change:  # the book built, then one word of one text corrected
-            build(project / "anthology.yml", progress=Progress(quiet=True))
+        if args.one_change:  # the book built (by a process of its own, whose workers' server this
+            # process would otherwise keep, as the editor's next run does not), then one word corrected
+            subprocess.run([sys.executable, str(ROOT / "build.py"), "--manifest", str(project / "anthology.yml"), "-q"],
+                           check=True, capture_output=True)
             text = project / "texts" / EDIT[0]
             text.write_text(text.read_text(encoding="utf-8").replace(EDIT[1], next(CORRECTIONS)), encoding="utf-8")
             records.clear()

@@ -40,7 +40,7 @@ from ... import apparatus
 from ...cache import Cache, code_version, design_files, digest_files
 from ...manifest import Book
 from ...outputs import Staging
-from ...workers import LAYOUT, run_alone
+from ...workers import LAYOUT, Alone
 from . import folios, join, parts
 from .footnote_check import FootnoteReport
 from .html import page_css, print_frame, section_ids, sections
@@ -169,6 +169,8 @@ class PdfEdition:
         self._held: Future | None = None
         """The last text's layout, whose worker waits for the index's (`_text_laid_out`)."""
         self._lock = threading.Lock()
+        self._joining: Alone | None = None
+        """The process that joins the parts (`lay_out`), started ahead."""
         # Made last: until __init__ returns, nothing removes it (__exit__), and the print template,
         # which the editor may have broken, is rendered above.
         self.work = Path(tempfile.mkdtemp(prefix="anthology-parts-"))
@@ -178,6 +180,8 @@ class PdfEdition:
 
     def __exit__(self, *exc) -> None:
         self._let_go_for_index()  # a worker is never left waiting for a layout that will not come
+        if self._joining is not None:
+            self._joining.__exit__(*exc)
         shutil.rmtree(self.work, ignore_errors=True)
 
     def warm_up(self) -> None:
@@ -246,6 +250,8 @@ class PdfEdition:
         """Lay out the rest of the book, then the parts that print page numbers, and write the PDF
         to `target`."""
         book, edition = self.book, self.edition
+        # Its process is started now, and loads what joining needs while the parts are laid out.
+        self._joining = Alone(self.layouts.pool, join.loaded)
         front = [PartTask(part.name, part.html, book.design_root, target=self.work / f"{part.name}.pdf")
                  for part in parts.split(print_frame(book, book_ast))]
         for task in front:
@@ -275,8 +281,7 @@ class PdfEdition:
         # In a process of its own: joining holds every page of the book in memory (0.5 GB for a book
         # ten times this one's length), which neither this process, holding the book's AST and the
         # EPUB, nor a worker, holding what its layouts left, need add to theirs.
-        edition.pages = run_alone(self.layouts.pool, join.join, with_index, target, overlays=overlays,
-                                  lang=book.language)
+        edition.pages = self._joining.run(join.join, with_index, target, overlays=overlays, lang=book.language)
         for item in with_index:
             edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
             edition.footnotes.placements += item.part.footnotes.placements

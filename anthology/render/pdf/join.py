@@ -59,6 +59,11 @@ class Overlay:
     pages: list[int]
 
 
+def loaded() -> None:
+    """Nothing: the job that has the process which will join the book load this module (and
+    pikepdf, which the workers' server does not load) ahead of the join (workers.Alone)."""
+
+
 def join(placed: list[PlacedPart], target: Path, *, overlays: list[Overlay] = (), lang: str | None = None) -> int:
     """Write the book to `target` from its placed parts (each with its PDF written), with the
     overlays laid over their pages. Returns the number of pages."""
