@@ -339,8 +339,8 @@ class Alone:
 
     The process is started when this is made, and runs `preparing` (if given) at once: the modules
     the job needs that the server has not loaded (joining needs pikepdf: 0.05 s in a forked worker)
-    are loaded while the build does other work, not when the job comes, at the end of the build. Stopped at once, as
-    the pool's jobs are, if the build fails or is interrupted (`__exit__`)."""
+    are loaded while the build does other work, not when the job comes, at the end of the build.
+    Stopped at once, as the pool's jobs are, if the build fails or is interrupted (`__exit__`)."""
 
     def __init__(self, pool: Executor, preparing: Callable[[], None] | None = None):
         self._pool, self._alone = pool, None

@@ -5,13 +5,13 @@ the build's own process beside them, drawn as a timeline.
     .venv/bin/python benchmarks/timeline.py [--scale 0.25] [--one-change]
 
 The build runs once, cold (no cache), on a copy of the project; with --one-change, the build after
-the benchmark's correction of one word in one text (the book built before it). The pool records each job it
-hands out (anthology.workers.trace_jobs): reading and cleaning a text (`prepare_text_job`), laying
-out a part of the print edition (`lay_out:<part>`: the first round, then the parts with page
-numbers, the folio overlays and the index), the EPUB's cover. The build's process is traced here
-by wrapping the few functions that do its own work (the shortest text's reading, while the
-workers start; the EPUB; joining the PDF). Each row is a lane; each character `--scale` seconds;
-a letter is the kind of job, a dot a lane waiting.
+the benchmark's correction of one word in one text (the book built before it, by a process of its
+own). The pool records each job it hands out (anthology.workers.trace_jobs): reading and cleaning a
+text (`prepare_text_job`), laying out a part of the print edition (`lay_out:<part>`: the first
+round, then the parts with page numbers, the folio overlays and the index), the EPUB's cover. The
+build's process is traced here by wrapping the few functions that do its own work (the shortest
+text's reading, while the workers start; the EPUB; joining the PDF). Each row is a lane; each
+character `--scale` seconds; a letter is the kind of job, a dot a lane waiting.
 Not a test: the figures are the machine's.
 """
 from __future__ import annotations
@@ -118,7 +118,6 @@ def main() -> None:
                            check=True, capture_output=True)
             text = project / "texts" / EDIT[0]
             text.write_text(text.read_text(encoding="utf-8").replace(EDIT[1], next(CORRECTIONS)), encoding="utf-8")
-            records.clear()
         t0 = time.perf_counter()
         result = build(project / "anthology.yml", progress=Progress(quiet=True))
         total = time.perf_counter() - t0

@@ -20,6 +20,7 @@ import re
 
 import tinyhtml5
 
+from .. import weasy_html_parsing
 from ..pages import INDEX_MARK as MARK_CLASS
 from ..pages import counted, own_anchor
 
@@ -43,6 +44,7 @@ def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]]]:
     places: dict[str, tuple[str, int]] = {}
     counts: dict[str, int] = {}
     marks: list[tuple] = []  # (parent, mark)
+    weasy_html_parsing.install()  # the parser's patterns kept, as for WeasyPrint's own parse
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     body = root.find("body")
 

@@ -106,10 +106,9 @@ def folio_rules(first_folio: int) -> str:
 def lay_out(task: PartTask) -> LaidOutPart:
     """Lay out one part (repairing any footnote not printed on its call's page), move the margin
     paragraph numbers of right-hand pages outwards, and write it if it has a target."""
-    from ..weasy import install_changes, render
+    from ..weasy import render
 
     started = time.perf_counter()
-    install_changes()  # before `unmark` parses the HTML (with the parser's change)
     html = task.html if task.html is not None else section_part(task)
     target, kept_html = task.target, None
     if task.first_folio is None and parts.Part(task.name, html).prints_page_numbers:
