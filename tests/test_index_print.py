@@ -293,3 +293,38 @@ def test_the_index_pages_carry_their_own_folios(built):
         else:
             head = pages[i][0]
             assert folio in (head[0], head[-1]), (folio, head)
+
+
+def test_every_index_page_number_is_a_link_over_its_words_to_the_page_it_names(built):
+    """The index's page numbers are laid out as plain text and made links after layout
+    (render/pdf/text_links.py): each link must lie over one printed page number, from its first
+    character, and lead to the page that number names (139n11: page 139, which prints the note).
+    A range broken over two lines after its dash is two links to one place."""
+    from pypdf import PdfReader
+
+    pdf = built.outputs["pdf"]
+    reader = PdfReader(pdf)
+    page_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
+    height = float(reader.pages[0].mediabox.height)
+    words = _words(pdf, 1)
+    first = next(n for n, page in enumerate(words) if page and min(page, key=lambda w: (w[1], w[0]))[3] == "Index")
+    links: list[tuple[int, str]] = []  # (destination page, the words under the link)
+    for n in range(first, len(reader.pages)):
+        for annot in (a.get_object() for a in reader.pages[n].get("/Annots", [])):
+            x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+            top, bottom = height - max(y1, y2), height - min(y1, y2)
+            under = [w for w in words[n] if x1 - 0.5 <= w[0] < x2 and top - 1 <= w[1] <= bottom]
+            assert len(under) == 1, (n + 1, annot["/Rect"], under)  # one word, which starts where the link does
+            word = under[0]
+            assert abs(word[0] - x1) < 0.5 and x2 <= word[2] + 0.5, (n + 1, word, annot["/Rect"])
+            links.append((page_of[annot["/Dest"][0].idnum], re.sub(r"[,;]$", "", word[3])))
+    joined: list[tuple[int, str]] = []
+    for destination, label in links:
+        if joined and joined[-1][1].endswith("–") and joined[-1][0] == destination:
+            joined[-1] = (destination, joined[-1][1] + label)
+        else:
+            joined.append((destination, label))
+    assert len(joined) > 1000
+    for destination, label in joined:
+        assert re.fullmatch(LOCATOR, label), label
+        assert destination == int(re.match(r"\d+", label)[0]), (label, destination)

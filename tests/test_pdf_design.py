@@ -282,8 +282,8 @@ def test_index_words_are_found_on_their_page_without_their_marks(built, tmp_path
             f'<p><span id="t-p2" class="para-anchor"></span>{filler} The <span id="ix-zanzibar-1" '
             f'class="index-mark">Zanzibar</span> question ends it.</p>')
     html = f'{PART_HEAD}<section id="t" class="level1 text"><h1>T</h1>{body}</section></body></html>'
-    stripped, places = index_places.unmark(html)
-    assert "index-mark" not in stripped and "The Zanzibar question" in stripped
+    stripped, places, links = index_places.unmark(html)
+    assert "index-mark" not in stripped and "The Zanzibar question" in stripped and links == []
     assert places == {"ix-zanzibar-1": ("t-p2", counted(filler + "The"))}
     part = part_layout.lay_out(part_layout.PartTask("t", html, built.book.root, target=tmp_path / "t.pdf"))
     page = part.anchors["ix-zanzibar-1"][0]
@@ -293,6 +293,36 @@ def test_index_words_are_found_on_their_page_without_their_marks(built, tmp_path
     assert part.pages >= 4 and "Zan" in texts[page] and all("Zan" not in t for t in texts[:page])
     assert "Zanzibar" in texts[page] or any("Zanzibar"[:k] in texts[page] and "Zanzibar"[k:] in texts[page + 1]
                                             for k in range(3, 6))
+
+
+def test_a_link_laid_out_as_text_lies_over_its_words_in_justified_lines(built, tmp_path):
+    """A `text-link` is laid out as plain words and made a link afterwards (render/pdf/text_links.py):
+    its rectangle must start where its words are drawn and end before the next word, also in a
+    justified paragraph, whose word spaces are stretched when the line is drawn; a link to an
+    anchor of the part is an internal one, and each is a Link element of the tagged PDF."""
+    from anthology.render.pdf import part_layout
+
+    filler = "Words that fill the page of the small book, line after line. " * 3
+    links = "".join(f'{filler}<a class="text-link" href="#t-p1">Zanzibar{n}</a> question. ' for n in range(6))
+    html = (f'{PART_HEAD}<section id="t" class="level1 text"><h1>T</h1><p><span id="t-p1" '
+            f'class="para-anchor"></span>{links}</p></section></body></html>')
+    target = tmp_path / "t.pdf"
+    part_layout.lay_out(part_layout.PartTask("t", html, built.book.root, target=target))
+    xml = subprocess.run(["pdftotext", "-bbox", str(target), "-"], check=True, capture_output=True, text=True).stdout
+    words = [(float(x1), float(y1), float(x2), word) for x1, y1, x2, word in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml)]
+    reader = PdfReader(target)
+    height = float(reader.pages[0].mediabox.height)
+    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    elements = {int(key): value for key, value in zip(nums[::2], nums[1::2])}
+    found = []
+    for annot in (a.get_object() for a in reader.pages[0].get("/Annots", [])):
+        x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+        word = next(w for w in words if abs(w[0] - x1) < 0.3 and height - max(y1, y2) - 1 <= w[1] <= height - min(y1, y2))
+        assert word[3].startswith("Zanzibar") and x2 <= word[2] + 0.3 and word[2] - x2 < 0.3, (word, x2)
+        assert annot["/Dest"] == "t-p1" and elements[int(annot["/StructParent"])].get_object()["/S"] == "/Link"
+        found.append(word[3])
+    assert found == [f"Zanzibar{n}" for n in range(6)]
 
 
 MARKED = ('<section id="t" class="level1 text"><h1>T</h1>'
@@ -316,9 +346,11 @@ def test_the_tree_weasyprint_is_given_is_the_one_the_html_without_marks_parses_t
 
     from anthology.render.pdf import index_places
 
-    html = PART_HEAD + MARKED
-    stripped, places = index_places.unmark(html)
+    html = PART_HEAD + MARKED.replace(" ends ", ' ends <a class="text-link" href="#t-p1">here &amp; now</a>, ')
+    stripped, places, links = index_places.unmark(html)
     assert len(places) == 6 and stripped.tree is not None and "index-mark" not in stripped
+    assert [(link.href, link.anchor, link.length) for link in links] == [("#t-p1", "t-p2", 8)]
+    assert "text-link" not in stripped and "ends here &amp; now, it" in stripped
     assert ET.tostring(stripped.tree) == ET.tostring(tinyhtml5.parse(str(stripped), namespace_html_elements=False))
     assert pdf.takes_a_tree()  # the pinned WeasyPrint's HTML is made from its tree as html_from_tree makes it
 
@@ -333,7 +365,7 @@ def test_the_tree_weasyprint_is_given_is_the_one_the_html_without_marks_parses_t
     assert any("R&D" in text for text, _, _ in from_tree[0])
 
     nested = html.replace('class="index-mark">Lenin</span>', 'class="index-mark"><em>Lenin</em></span>')
-    stripped, places = index_places.unmark(nested)
+    stripped, places, _ = index_places.unmark(nested)
     assert len(places) == 6 and getattr(stripped, "tree", None) is None and "<em>Lenin</em>" in stripped
 
 
@@ -347,6 +379,26 @@ def test_joined_book_has_one_structure_tree(reader):
     assert document["/S"] == "/Document" and len(document["/K"]) > 50
     page_keys = [int(page["/StructParents"]) for page in reader.pages if "/StructParents" in page]
     assert len(page_keys) > 200 and set(page_keys) <= set(keys) and len(page_keys) == len(set(page_keys))
+
+
+def test_every_link_is_tagged(reader):
+    """Each link annotation is in the structure tree (a screen reader finds it): its parent-tree
+    entry is an element that holds it. Those laid over the index's page numbers after layout
+    (render/pdf/text_links.py) are Link elements of their own, as WeasyPrint makes from an `<a>`
+    holding text only. (An `<a>` holding other elements, as a contents line does, gets one
+    annotation for each of its inline boxes, each held by that box's element: WeasyPrint's way.)"""
+    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    elements = {int(key): value for key, value in zip(nums[::2], nums[1::2])}
+    kinds: dict[str, int] = {}
+    for page in reader.pages:
+        for annot in (a.get_object() for a in page.get("/Annots", [])):
+            if annot.get("/Subtype") == "/Link":
+                element = elements[int(annot["/StructParent"])].get_object()
+                held = [k.get_object() for k in element["/K"] if not isinstance(k, int)]
+                assert annot.indirect_reference.idnum in [k.raw_get("/Obj").idnum for k in held
+                                                          if k.get("/Type") == "/OBJR"], element
+                kinds[element["/S"]] = kinds.get(element["/S"], 0) + 1
+    assert kinds["/Link"] > 1500 and sum(kinds.values()) - kinds["/Link"] < 100, kinds
 
 
 def test_every_link_lands_on_a_page_of_the_book(reader, text_starts, texts):

@@ -58,6 +58,11 @@ def counted(text: str) -> int:
     return len(text) - len(_NOT_COUNTED.findall(text))
 
 
+def counted_indexes(text: str) -> list[int]:
+    """Where in `text` the characters `counted` counts are."""
+    return [i for i, char in enumerate(text) if not _NOT_COUNTED.match(char)]
+
+
 def own_anchor(node) -> str | None:
     """The anchor an element carries itself: a paragraph's leading para-anchor span, or its id. An
     index mark is not an anchor (print lays the text out without them: render/pdf/index_places.py),

@@ -10,6 +10,9 @@ print page starts (non-space characters, no generated text, nested anchors and n
 layout, `pages_of` finds each place's page: the last page on which its anchor's text had not yet
 passed it, which is the page where the word begins, hyphenated over to the next or not.
 
+Links laid out as plain text (render/pdf/text_links.py: the print index's page numbers) are taken
+out of the part's HTML in the same walk, and their places noted the same way.
+
 Finding the places takes a parse of the part's HTML. The marks are taken out of that parsed tree
 too, and the tree goes to WeasyPrint with the HTML (`Unmarked`), which would otherwise parse it again
 (a tenth of a second a text).
@@ -23,8 +26,10 @@ import tinyhtml5
 from .. import weasy_html_parsing
 from ..pages import INDEX_MARK as MARK_CLASS
 from ..pages import counted, own_anchor
+from .text_links import TEXT_LINK, TextLink
 
 MARK = re.compile(r'<span id="(?:ix-[^"]+)" class="index-mark"[^>]*>(.*?)</span>', re.S)
+LINK = re.compile(rf'<a class="{TEXT_LINK}" href="[^"]*">(.*?)</a>', re.S)
 
 
 class Unmarked(str):
@@ -35,15 +40,17 @@ class Unmarked(str):
     tree = None
 
 
-def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]]]:
-    """`html` without its index-mark spans (their words kept), and each mark's place: mark id →
-    (owning anchor, characters of that anchor before the mark). The HTML comes as an `Unmarked`,
-    with its parsed tree where every mark holds words only (no element)."""
-    if f'class="{MARK_CLASS}"' not in html:
-        return html, {}
+def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]], list[TextLink]]:
+    """`html` without its index-mark spans and its text links (their words kept), each mark's
+    place: mark id → (owning anchor, characters of that anchor before the mark), and each text
+    link with its place and length. The HTML comes as an `Unmarked`, with its parsed tree, where
+    every mark and link holds words only (no element)."""
+    if f'class="{MARK_CLASS}"' not in html and f'class="{TEXT_LINK}"' not in html:
+        return html, {}, []
     places: dict[str, tuple[str, int]] = {}
+    links: list[TextLink] = []
     counts: dict[str, int] = {}
-    marks: list[tuple] = []  # (parent, mark)
+    taken: list[tuple] = []  # (parent, mark or link)
     weasy_html_parsing.install()  # the parser's patterns kept, as for WeasyPrint's own parse
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     body = root.find("body")
@@ -52,23 +59,28 @@ def unmark(html: str) -> tuple[str, dict[str, tuple[str, int]]]:
         here = own_anchor(node) or owner
         counts[here] = counts.get(here, 0) + counted(node.text or "")
         for child in node:
-            if MARK_CLASS in (child.get("class") or "").split():
+            classes = (child.get("class") or "").split()
+            if MARK_CLASS in classes:
                 places[child.get("id")] = (here, counts.get(here, 0))
-                marks.append((node, child))
+                taken.append((node, child))
+            elif TEXT_LINK in classes and child.tag == "a":
+                links.append(TextLink(child.get("href") or "", here, counts.get(here, 0),
+                                      counted("".join(child.itertext()))))
+                taken.append((node, child))
             visit(child, here)
             counts[here] = counts.get(here, 0) + counted(child.tail or "")
 
     if body is not None:
         visit(body, None)
-    stripped = MARK.sub(r"\1", html)
-    if f'class="{MARK_CLASS}"' in stripped:  # a mark inside a mark: leave this part's marks alone
-        return html, {}
+    stripped = LINK.sub(r"\1", MARK.sub(r"\1", html))
+    if f'class="{MARK_CLASS}"' in stripped or f'class="{TEXT_LINK}"' in stripped:
+        return html, {}, []  # one inside another, or written otherwise: this part's left alone
     unmarked = Unmarked(stripped)
-    if all(len(mark) == 0 for _, mark in marks):
-        for parent, mark in marks:
-            _take_out(parent, mark)
+    if all(len(element) == 0 for _, element in taken):
+        for parent, element in taken:
+            _take_out(parent, element)
         unmarked.tree = root
-    return unmarked, places
+    return unmarked, places, links
 
 
 def _take_out(parent, mark) -> None:

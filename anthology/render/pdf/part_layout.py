@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import footnote_check, parts
 from .index_places import pages_of, unmark
+from .text_links import link_text
 from .margin_numbers import numbers_to_outer_margin
 from ..pages import PageMark, page_marks
 
@@ -114,7 +115,7 @@ def lay_out(task: PartTask) -> LaidOutPart:
     if task.first_folio is None and parts.Part(task.name, html).prints_page_numbers:
         target, kept_html = None, html  # measured with placeholder numbers, not written
         html = parts.with_page_numbers(html, None)
-    html, index_places = unmark(html)
+    html, index_places, text_links = unmark(html)
     if task.first_folio is not None:
         html = parts.with_style(html, folio_rules(task.first_folio))
     warnings: list[str] = []
@@ -137,6 +138,7 @@ def lay_out(task: PartTask) -> LaidOutPart:
         marks=marks, folio_kinds=kinds, footnotes=report, warnings=warnings,
         target=target, first_folio=task.first_folio, html=kept_html)
     if target is not None:
+        link_text(document, text_links)
         document.write_pdf(target, pdf_tags=task.tagged)
     result.seconds = time.perf_counter() - started
     return result
