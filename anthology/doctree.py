@@ -308,6 +308,11 @@ def literal(node: dict) -> str:
     return value if isinstance(value, str) else value[1]
 
 
+def raw_format(node: dict) -> str:
+    """The writer a RawInline or RawBlock is for ("html")."""
+    return node["c"][0]
+
+
 def target(node: dict) -> str:
     """The URL a Link points to, or an Image's source."""
     return node["c"][2][0]

@@ -145,6 +145,12 @@ def stop(stopped: bool = True) -> None:
             process.kill()
 
 
+def run_program(command: list[str], stdin: bytes, *, nice: int = 0) -> tuple[int, bytes, bytes]:
+    """Another program run as Pandoc is run: stopped with the build (`stop`), at priority `nice`.
+    Returns its exit status, its output and its error output."""
+    return _run(command, stdin, dict(os.environ), None, nice)
+
+
 def _run(command: list[str], stdin: bytes, env: dict, timeout: float | None = None,
          nice: int = 0) -> tuple[int, bytes, bytes]:
     """`subprocess.run`, with the process known to `stop` while it runs; past `timeout` seconds it

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench import CORRECTIONS, EDIT, copy_project  # noqa: E402
 
-LETTERS = {"prepare_text_job": "R", "lay_out": "L", "render_cover": "C"}
+LETTERS = {"prepare_text_job": "R", "lay_out": "L", "cover_pdf": "C"}
 MAIN_STEPS = {
     "anthology.pipeline:prepare_text_job": "R",
     "anthology.render.epub.edition:EpubEdition.finish": "E",

@@ -5,6 +5,8 @@ the second build lays out only the edited text and the parts that print page num
 taken from it (front matter, preface, index, folios), never the text that did not change."""
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 import yaml
 
@@ -219,6 +221,50 @@ def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(
     made = by_chapter(retitled)
     assert len(runs) == 2  # a heading changed: the skeleton is written again, with the chapter
     assert made == write(doctree.to_json(retitled))
+
+
+def test_a_long_raw_html_block_goes_around_pandoc_and_is_written_where_pandoc_writes_it(tmp_path):
+    """A long raw HTML block (the EPUB index's lists) is not given to Pandoc, which would parse it
+    for media: a placeholder is, and the block replaces it in what Pandoc writes. The EPUB must be
+    the one Pandoc writes given the block itself; a block with an image is left to Pandoc, which
+    packages the image."""
+    from anthology import doctree, pandoc
+    from anthology.render.epub import chapters as epub_chapters
+    from anthology.render.epub.package import read_entries
+
+    given: list[str] = []
+
+    def write(ast_json: str) -> dict:
+        given.append(ast_json)
+        target = tmp_path / f"run-{len(given)}.epub"
+        pandoc.convert(ast_json, "epub3", from_format="json", outputfile=target, source_date_epoch="0",
+                       args=["--split-level=1", "--toc-depth=3", "--metadata=title:T"])
+        return read_entries(target)
+
+    entries = "\n".join(f'<li id="entry-{n}"><span class="term">Term &amp; {n}</span> '
+                        f'<a href="#entry-{n + 1}" title="Next, &#x201C;{n}&#x201D;">¶{n}</a></li>' for n in range(400))
+    long_block = f'<section class="lists">\n<ul>\n{entries}\n</ul>\n</section>'
+    assert len(long_block) > epub_chapters.SET_ASIDE
+    book_ast = doctree.from_markdown(CROSS_LINKED + "\n# Lists {#lists}\n")
+    book_ast["blocks"].append(doctree.raw_block("html", long_block))
+    whole = write(doctree.to_json(book_ast))
+    given.clear()
+    chapters = epub_chapters.Chapters(write, "test")
+    try:
+        made = epub_chapters.by_chapter(book_ast, chapters)
+    finally:
+        chapters.close()
+    # Pandoc writes raw HTML anew (an entity as its character, a quotation mark in text as &quot;),
+    # as the build does when it reads and writes every file of the EPUB: equal as XML, then.
+    assert made.keys() == whole.keys()
+    for name, content in made.items():
+        if name.endswith(".xhtml"):
+            assert ET.canonicalize(content.decode("utf-8")) == ET.canonicalize(whole[name].decode("utf-8")), name
+        else:
+            assert content == whole[name], name
+    assert not any("entry-399" in ast_json for ast_json in given) and any("data-set-aside" in j for j in given)
+    with_image = long_block.replace("</ul>", '</ul>\n<img src="missing.png" alt="" />')
+    assert epub_chapters._set_aside({"blocks": [doctree.raw_block("html", with_image)]})[1] == {}
 
 
 def test_the_worker_pool_starts_the_most_urgent_job_first_and_fails_jobs_it_cannot_start():

@@ -10,6 +10,10 @@ build), though a chapter's XHTML depends on nothing but the chapter. So Pandoc w
    build (the others are in the cache, keyed by the chapter's content and the metadata); a
    text's chapter as soon as the text is ready (`Chapters.start`), before the book is.
 
+A long raw HTML block (the index's lists: templates/index-epub.md.j2) goes around Pandoc, which
+would write it as it is but parse it first, looking for media to package (a third of a second for
+the index): Pandoc is given a placeholder, which the block replaces in what Pandoc writes.
+
 Each chapter file of the skeleton gets its chapter's body. One thing crosses chapters: a link.
 Pandoc points every internal link at the file that holds its target ("ch008.xhtml#gloss-nep"),
 which a chapter written alone cannot know, so links are pointed here, from the ids each chapter
@@ -23,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
 from ...cache import kept
-from ...doctree import header_level, to_json
+from ...doctree import header_level, literal, raw_block, raw_format, to_json
 
 CHAPTER_FILE = re.compile(r"^EPUB/text/ch\d+\.xhtml$")
 BODY_OPEN = re.compile(r"<body\b[^>]*>")
@@ -31,6 +35,12 @@ ID = re.compile(r'\sid="([^"]+)"')
 INTERNAL_LINK = re.compile(r'href="(ch\d+\.xhtml)?#([^"]+)"')
 
 Entries = dict[str, bytes]
+
+SET_ASIDE = 10_000
+"""The length from which a raw HTML block goes around Pandoc."""
+MEDIA = re.compile(r"\b(?:src|poster|srcset)\s*=|<(?:link|svg|math|object|embed)\b", re.I)
+"""What Pandoc's EPUB writer looks for in raw HTML to put into the package: a block holding any of
+it is left to Pandoc."""
 
 
 def chapters(book_ast: dict) -> list[list[dict]] | None:
@@ -75,8 +85,11 @@ class Chapters:
             ast_json = to_json(chapter_ast)
             key = hashlib.sha256((self.context + ast_json).encode("utf-8")).hexdigest()
         if key not in self.started:
+            lean, set_aside = _set_aside(chapter_ast)
+            if set_aside:
+                ast_json = to_json(lean)
             self.started[key] = self.threads.submit(_chapter, ast_json or (lambda: to_json(chapter_ast)), key,
-                                                    self.write, self.cache)
+                                                    self.write, self.cache, set_aside)
         return self.started[key]
 
     def skeleton(self, ast_json: str) -> Entries:
@@ -99,7 +112,11 @@ def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
     if not cut:
         return None
     skeleton = {**book_ast, "blocks": [block for chapter in cut for block in chapter if block["t"] == "Header"]}
-    bodies = [chapters_.start({**book_ast, "blocks": chapter}) for chapter in cut]
+    # The longest first (by blocks: a text's JSON is not made to be measured), so that the runs
+    # still going when the print edition is done are short ones, on both cores.
+    longest_first = sorted(range(len(cut)), key=lambda i: -len(cut[i]))
+    started = {i: chapters_.start({**book_ast, "blocks": cut[i]}) for i in longest_first}
+    bodies = [started[i] for i in range(len(cut))]
     entries = chapters_.skeleton(to_json(skeleton))
     files = sorted(name for name in entries if CHAPTER_FILE.match(name))
     if len(files) != len(cut):
@@ -132,13 +149,31 @@ def is_chapter_body(value) -> bool:
     return isinstance(value, str) and BODY_OPEN.match(value) is not None
 
 
-def _chapter(ast_json: str | Callable[[], str], key: str, write: Callable[[str], Entries], cache) -> str:
+def _set_aside(chapter_ast: dict) -> tuple[dict, dict[str, str]]:
+    """The chapter with each long raw HTML block of its own (not one in a Div) replaced by a
+    placeholder block, and each placeholder → the HTML it stands for."""
+    set_aside: dict[str, str] = {}
+    blocks = []
+    for block in chapter_ast["blocks"]:
+        if block["t"] == "RawBlock" and raw_format(block) == "html" and len(literal(block)) >= SET_ASIDE \
+                and not MEDIA.search(literal(block)):
+            placeholder = f'<div data-set-aside="{len(set_aside)}"></div>'
+            set_aside[placeholder] = literal(block)
+            block = raw_block("html", placeholder)
+        blocks.append(block)
+    return ({**chapter_ast, "blocks": blocks} if set_aside else chapter_ast), set_aside
+
+
+def _chapter(ast_json: str | Callable[[], str], key: str, write: Callable[[str], Entries], cache,
+             set_aside: dict[str, str] | None = None) -> str:
     """The chapter's body, from the cache or written by Pandoc from `ast_json` (or what it gives,
-    made only when Pandoc needs it)."""
+    made only when Pandoc needs it), with the raw HTML `set_aside` put back in its placeholders."""
     def body() -> str:
         entries = write(ast_json if isinstance(ast_json, str) else ast_json())
         [name] = [name for name in entries if CHAPTER_FILE.match(name)]
         text = entries[name].decode("utf-8")
+        for placeholder, html in (set_aside or {}).items():
+            text = text.replace(placeholder, html, 1)
         return text[BODY_OPEN.search(text).start():]
 
     return kept(cache, "epub-chapters", key, is_chapter_body, body)

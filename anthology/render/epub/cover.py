@@ -4,13 +4,18 @@ typeface, the XHTML page that shows it, and the title page with the colophon aft
 WeasyPrint lays the cover out from `templates/cover.html.j2` (so it uses the bundled EB Garamond,
 with kerning and ligatures) and Poppler's `pdftoppm` rasterises the one page. Both are
 deterministic, so the same sources give the same image bytes and the EPUB stays reproducible.
+
+Beside the print edition (`drawn_beside`), the two steps are taken apart: the layout, a twentieth
+of a second, is a worker's job (the build's own process does not load WeasyPrint), and pdftoppm,
+four times as long, runs from the build's process at the EPUB's lower priority, on a core's idle
+moments rather than at the end of the build, where a worker ran both.
 """
 from __future__ import annotations
 
+import math
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
+import threading
+from typing import Callable
 
 from ...credits import book_credits, long_date, sentence
 from ...manifest import Book
@@ -54,7 +59,38 @@ def render_cover(book: Book, cache=None) -> bytes:
     from ...cache import kept
 
     html, key = _cover_key(book)
-    return kept(cache, "cover", key, is_png, lambda: _draw_cover(book, html))
+    return kept(cache, "cover", key, is_png, lambda: rasterise(cover_pdf(book, html)))
+
+
+def drawn_beside(book: Book, cache, pool, nice: int = 0) -> Callable[[], bytes]:
+    """The cover drawn while the rest of the book is made: laid out in a worker of `pool`, before
+    the layouts waiting there (it is short), then rasterised from a thread of this process at
+    priority `nice`. Returns what waits for the PNG (raising as `render_cover` would); the PNG is
+    kept in `cache` as `render_cover` keeps it."""
+    from ...workers import LAYOUT
+
+    html, key = _cover_key(book)
+    laid_out = pool.submit_ranked((LAYOUT, -math.inf), cover_pdf, book, html)
+    outcome: dict[str, object] = {}
+
+    def rasterise_when_laid_out() -> None:
+        try:
+            outcome["png"] = rasterise(laid_out.result(), nice)
+            if cache is not None:
+                cache.store("cover", key, outcome["png"])
+        except BaseException as exc:  # handed to whoever waits for the cover
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=rasterise_when_laid_out, name="cover", daemon=True)
+    thread.start()
+
+    def cover() -> bytes:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["png"]
+
+    return cover
 
 
 def cached_cover(book: Book, cache) -> bytes | None:
@@ -78,26 +114,33 @@ def is_png(value) -> bool:
     return isinstance(value, bytes) and value.startswith(PNG_SIGNATURE)
 
 
-def _draw_cover(book: Book, html: str) -> bytes:
+def cover_pdf(book: Book, html: str) -> bytes:
+    """The cover's HTML laid out by WeasyPrint: a PDF of one page."""
     from ..weasy import ProjectURLFetcher
 
     import weasyprint
 
+    fetcher = ProjectURLFetcher(book.design_root)
+    document = weasyprint.HTML(string=html, base_url=book.design_root.as_uri() + "/", url_fetcher=fetcher)
+    pdf = document.write_pdf()
+    fetcher.check()  # a font linked from outside the project stops the build
+    return pdf
+
+
+def rasterise(pdf: bytes, nice: int = 0) -> bytes:
+    """The PDF's one page as a PNG of WIDTH × HEIGHT, by pdftoppm (through pipes: no file to leave
+    behind should the build be interrupted), at priority `nice`."""
+    from ... import pandoc
+
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise CoverError("the EPUB cover needs pdftoppm (Debian package poppler-utils; ./setup.sh installs it)")
-    fetcher = ProjectURLFetcher(book.design_root)
-    document = weasyprint.HTML(string=html, base_url=book.design_root.as_uri() + "/", url_fetcher=fetcher)
-    with tempfile.TemporaryDirectory(prefix="anthology-cover-") as tmp:
-        pdf = Path(tmp) / "cover.pdf"
-        document.write_pdf(pdf)
-        fetcher.check()  # a font linked from outside the project stops the build
-        done = subprocess.run([pdftoppm, "-png", "-r", str(DPI), "-singlefile", "-scale-to-x", str(WIDTH),
-                               "-scale-to-y", str(HEIGHT), str(pdf), str(Path(tmp) / "cover")],
-                              capture_output=True)
-        if done.returncode != 0:
-            raise CoverError(f"pdftoppm failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-        return (Path(tmp) / "cover.png").read_bytes()
+    returncode, png, stderr = pandoc.run_program(
+        [pdftoppm, "-png", "-r", str(DPI), "-singlefile", "-scale-to-x", str(WIDTH), "-scale-to-y", str(HEIGHT), "-"],
+        pdf, nice=nice)
+    if returncode != 0:
+        raise CoverError(f"pdftoppm failed: {stderr.decode('utf-8', 'replace').strip()}")
+    return png
 
 
 def cover_xhtml(book: Book, image_href: str) -> bytes:

@@ -26,7 +26,8 @@ from ...progress import Progress
 from ...project import inside_project
 from . import a11y, chapters as epub_chapters, glossary_links, split
 from ... import pandoc
-from .cover import IMAGE_NAME, CoverError, authors, cached_cover, cover_xhtml, render_cover, title_page_xhtml
+from .cover import (IMAGE_NAME, CoverError, authors, cached_cover, cover_xhtml, drawn_beside, render_cover,
+                    title_page_xhtml)
 from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
                            write_entries, x)
 from .. import Finished
@@ -179,9 +180,8 @@ class EpubEdition:
 
     def finish(self, book_ast: dict, staging, print_pages: Callable[[], PrintPages | None]) -> Finished:
         progress = self.progress or Progress(quiet=True)
-        # The cover after the texts: submitted first, it held a worker the texts were waiting for.
         image = cached_cover(self.book, self.cache)
-        cover = self.pool.submit(render_cover, self.book, self.cache).result if image is None else lambda: image
+        cover = drawn_beside(self.book, self.cache, self.pool, self.writer.nice) if image is None else lambda: image
         with progress.stage("prepare EPUB"):
             epub_ast = apparatus.for_epub(self.book, book_ast, self.warnings, cache=self.cache, texts=self.texts)
             entries = self.writer.write(epub_ast)
@@ -207,7 +207,7 @@ def write_epub(book: Book, book_ast: dict, target: Path, page_starts: list[PageS
     pagelist.page_starts) the print page numbers are marked and listed; without, none are.
     `entries` is Pandoc's EPUB when it was already made (see `pandoc_epub`); `print_folios` (each
     anchor's printed page) fills in the reading plan's page numbers; `cover` gives the cover image
-    when it is being drawn elsewhere (a worker's `render_cover`)."""
+    when it is being drawn elsewhere (`cover.drawn_beside`)."""
     warnings = warnings if warnings is not None else []
     entries = finish(book, entries if entries is not None else pandoc_epub(book, book_ast), page_starts, warnings,
                      print_folios, cover)
