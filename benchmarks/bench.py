@@ -105,6 +105,7 @@ FLOOR = textwrap.dedent("""
     from anthology.render.pdf import parts
     from anthology.render.pdf.html import mark_part_headings, page_css, print_frame, section_html
     from anthology.render.pdf.index_places import unmark
+    from anthology.render.pdf.text_links import link_text
     from anthology.render.weasy import render
 
     book, book_ast = assembled_book(Path({project!r}) / "anthology.yml", jobs=1)  # texts from the cache
@@ -116,19 +117,22 @@ FLOOR = textwrap.dedent("""
     body = section_html(doctree.to_json(mark_part_headings(book, book_ast)))
     t_pandoc = time.perf_counter() - t
     # One document: the book's print HTML with the index's style and body added, the page numbers
-    # written in, and the index marks taken out as the build takes them out (not timed).
+    # written in, and the index marks and the index's page-number links taken out as the build
+    # takes them out (not timed); the links are put back over their words after layout, as the
+    # build puts them back (timed with the writing).
     html = print_frame(book, book_ast, body)
     index_head, index_body = index[:index.index("</head>")], parts.frame_ends(index)[0]
     styles = "".join(re.findall(r"<style>.*?</style>", index_head, re.S))
     html = html.replace("</head>", styles + "</head>", 1)
     html = html.replace("</body>", index[len(index_body):index.rindex("</body>")] + "</body>", 1)
-    html, _ = unmark(parts.with_page_numbers(html, folios))
+    html, _, text_links = unmark(parts.with_page_numbers(html, folios))
     t = time.perf_counter()
     # As a plain string, which WeasyPrint parses (timed). The untimed parse above that finds the
     # index marks also yields the tree the build hands WeasyPrint (index_places.Unmarked): given
     # that, the floor would time no parse at all, where the build's layouts include theirs.
     document = render(book.root, str(html), [])
     t_layout = time.perf_counter() - t
+    link_text(document, text_links)
     document.write_pdf(book.root / "floor.pdf", pdf_tags=True)
     t_write = time.perf_counter() - t - t_layout
     print(json.dumps({{"wall": t_pandoc + t_layout + t_write,
