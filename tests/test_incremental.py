@@ -223,6 +223,84 @@ def test_the_epub_written_chapter_by_chapter_is_the_one_pandoc_writes_in_one_go(
     assert made == write(doctree.to_json(retitled))
 
 
+PLAIN_CHAPTERS = """\
+# Opening {#opening .front-matter epub:type=preface}
+
+A link [below](#opening-below), one [to the notes chapter](#noted-x), one [to nowhere](#missing) and
+[an id of the chapter](#opening) itself; *emphasis*, `code` and a [span]{#opening-s .mark}.
+
+```{=html}
+<aside class="box">R&amp;D &#x201C;quoted&#x201D;</aside>
+```
+
+## Below {#opening-below}
+
+> A quotation.
+
+# Noted {#noted .text}
+
+[Word]{#noted-x} with a note.[^1] Back to [the opening](#opening-below).
+
+[^1]: A note.
+
+# Plain {#plain}
+
+- an item linking [back](#noted)
+- and [here](#plain)
+"""
+
+
+def test_chapters_the_html_writer_writes_are_the_ones_the_epub_writer_writes(tmp_path):
+    """A chapter without notes, images, math, citations or linking raw HTML is written by Pandoc's
+    HTML writer, half as long again quicker (render/epub/chapters.py): the EPUB must be the one its
+    EPUB writer writes for each chapter, and for the whole book, links to the chapter's own ids,
+    to other chapters' and to none included (equal as XML: the EPUB writer spells raw HTML's
+    entities anew, which the build does for every file)."""
+    from anthology import doctree, pandoc
+    from anthology.render.epub import chapters as epub_chapters
+    from anthology.render.epub.edition import HTML_ARGS
+    from anthology.render.epub.package import read_entries
+
+    written: list[str] = []
+
+    def write(ast_json: str) -> dict:
+        written.append("epub")
+        target = tmp_path / f"run-{len(written)}.epub"
+        pandoc.convert(ast_json, "epub3", from_format="json", outputfile=target, source_date_epoch="0",
+                       args=["--split-level=1", "--toc-depth=3", "--metadata=title:T"])
+        return read_entries(target)
+
+    def write_html(ast_json: str) -> str:
+        written.append("html")
+        return pandoc.convert(ast_json, "html5", from_format="json", args=HTML_ARGS)
+
+    def by_chapter(book_ast, html: bool) -> dict:
+        chapters = epub_chapters.Chapters(write, "test", write_html=write_html if html else None)
+        try:
+            return epub_chapters.by_chapter(book_ast, chapters)
+        finally:
+            chapters.close()
+
+    def as_xml(entries: dict) -> dict:
+        return {name: ET.canonicalize(content.decode("utf-8")) if name.endswith(".xhtml") else content
+                for name, content in entries.items()}
+
+    book_ast = doctree.from_markdown(PLAIN_CHAPTERS)
+    whole = as_xml(write(doctree.to_json(book_ast)))
+    epub_written = by_chapter(book_ast, html=False)
+    written.clear()
+    html_written = by_chapter(book_ast, html=True)
+    assert sorted(written) == ["epub", "epub", "html", "html"]  # the skeleton and the chapter with a note
+    assert as_xml(html_written) == as_xml(epub_written) == whole
+    opening = next(body for body in html_written.values() if b'id="opening-below"' in body)
+    assert b'href="ch001.xhtml#opening-below"' in opening and b'href="ch002.xhtml#noted-x"' in opening
+    for kind in ("Note", "Image", "Math", "Cite"):
+        assert not epub_chapters.html_writer_will_do(f'{{"blocks": [{{"t": "{kind}", "c": []}}]}}')
+    linking = doctree.to_json({"blocks": [doctree.raw_block("html", '<a href="#x">x</a>')]})
+    assert not epub_chapters.html_writer_will_do(linking)
+    assert epub_chapters.html_writer_will_do(doctree.to_json({"blocks": [doctree.raw_block("html", "<hr />")]}))
+
+
 def test_a_long_raw_html_block_goes_around_pandoc_and_is_written_where_pandoc_writes_it(tmp_path):
     """A long raw HTML block (the EPUB index's lists) is not given to Pandoc, which would parse it
     for media: a placeholder is, and the block replaces it in what Pandoc writes. The EPUB must be

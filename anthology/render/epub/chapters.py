@@ -10,6 +10,15 @@ build), though a chapter's XHTML depends on nothing but the chapter. So Pandoc w
    build (the others are in the cache, keyed by the chapter's content and the metadata); a
    text's chapter as soon as the text is ready (`Chapters.start`), before the book is.
 
+A chapter is written by Pandoc's HTML writer where that gives the body its EPUB writer would: the
+EPUB writer is its HTML writer and more (it packages images, writes notes and math its own way,
+re-writes raw HTML, and points each link to an id of the chapter at the chapter's file), and
+takes half as long again. So a chapter without notes, images, math, citations, or raw HTML that
+links or holds media is written as HTML, and its links to its own ids pointed at "ch001.xhtml"
+as the EPUB writer points them, writing the chapter alone; the `<body>` tag is the skeleton's,
+whose chapter has the same heading. (The EPUB writer also spells raw HTML's entities anew: the
+build reads and writes every file of the EPUB, which spells them one way.)
+
 A long raw HTML block (the index's lists: templates/index-epub.md.j2) goes around Pandoc, which
 would write it as it is but parse it first, looking for media to package (a third of a second for
 the index): Pandoc is given a placeholder, which the block replaces in what Pandoc writes.
@@ -36,6 +45,14 @@ INTERNAL_LINK = re.compile(r'href="(ch\d+\.xhtml)?#([^"]+)"')
 
 Entries = dict[str, bytes]
 
+ALONE = "ch001.xhtml"
+"""The file Pandoc's EPUB writer gives a chapter written alone."""
+EPUB_WRITER_NODES = re.compile(r'"t":\s?"(?:Note|Image|Math|Cite)"')
+"""Nodes the EPUB writer writes otherwise than the HTML writer (a Str cannot hold these quotes
+unescaped: only a node matches)."""
+RAW_HTML = re.compile(r'"t":\s?"Raw(?:Block|Inline)",\s?"c":\s?\["html",\s?"((?:[^"\\]|\\.)*)"\]')
+LINKS_OR_MEDIA = re.compile(r"\b(?:href|src|poster|srcset)\s*=|<(?:link|svg|math|object|embed)\b", re.I)
+
 SET_ASIDE = 10_000
 """The length from which a raw HTML block goes around Pandoc."""
 MEDIA = re.compile(r"\b(?:src|poster|srcset)\s*=|<(?:link|svg|math|object|embed)\b", re.I)
@@ -58,11 +75,13 @@ def chapters(book_ast: dict) -> list[list[dict]] | None:
 
 class Chapters:
     """Chapters being written by Pandoc (`start`), several at once, each once, kept in `cache`;
-    `write` is Pandoc's EPUB writer on an AST's JSON, and `context` what else its output depends
-    on (metadata, options, code)."""
+    `write` is Pandoc's EPUB writer on an AST's JSON, `write_html` its HTML writer (HTML5, section
+    divs, no wrapping; None: the EPUB writer writes every chapter), and `context` what else their
+    output depends on (metadata, options, code)."""
 
-    def __init__(self, write: Callable[[str], Entries], context: str, cache=None, jobs: int = 2):
-        self.write, self.context, self.cache = write, context, cache
+    def __init__(self, write: Callable[[str], Entries], context: str, cache=None, jobs: int = 2,
+                 write_html: Callable[[str], str] | None = None):
+        self.write, self.context, self.cache, self.write_html = write, context, cache, write_html
         self.threads = ThreadPoolExecutor(max_workers=max(1, jobs))
         self.started: dict[str, Future] = {}
         self.named: dict[int, tuple[list, str]] = {}
@@ -89,7 +108,7 @@ class Chapters:
             if set_aside:
                 ast_json = to_json(lean)
             self.started[key] = self.threads.submit(_chapter, ast_json or (lambda: to_json(chapter_ast)), key,
-                                                    self.write, self.cache, set_aside)
+                                                    self.write, self.cache, set_aside, self.write_html)
         return self.started[key]
 
     def skeleton(self, ast_json: str) -> Entries:
@@ -124,7 +143,9 @@ def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
     bodies = [body.result() for body in bodies]
     holder = {ident: name.rsplit("/", 1)[1] for name, body in zip(files, bodies) for ident in ID.findall(body)}
     for name, body in zip(files, bodies):
-        head = BODY_OPEN.split(entries[name].decode("utf-8"), maxsplit=1)[0]
+        skeleton_file = entries[name].decode("utf-8")
+        head, tag = skeleton_file[:BODY_OPEN.search(skeleton_file).start()], BODY_OPEN.search(skeleton_file).group(0)
+        body = tag + body[BODY_OPEN.match(body).end():]  # the chapter's own, or a plain one (`_chapter`)
         own = set(ID.findall(body))
 
         def pointed(m: re.Match, here: str = name.rsplit("/", 1)[1]) -> str:
@@ -175,14 +196,38 @@ def _set_aside(chapter_ast: dict) -> tuple[dict, dict[str, str]]:
     return ({**chapter_ast, "blocks": blocks} if set_aside else chapter_ast), set_aside
 
 
+def html_writer_will_do(ast_json: str) -> bool:
+    """Whether Pandoc's HTML writer writes this chapter's body as its EPUB writer would (see the
+    module's docstring)."""
+    return EPUB_WRITER_NODES.search(ast_json) is None and not any(
+        LINKS_OR_MEDIA.search(raw) for raw in RAW_HTML.findall(ast_json))
+
+
+def _as_written_alone(html: str) -> str:
+    """The HTML writer's body as the EPUB writer writes it for a chapter alone: links to the
+    chapter's own ids pointed at its file, in a `<body>` tag (which by_chapter replaces)."""
+    own = set(ID.findall(html))
+
+    def pointed(m: re.Match) -> str:
+        prefixed, ident = m.groups()
+        return f'href="{ALONE}#{ident}"' if not prefixed and ident in own else m.group(0)
+
+    return f"<body>\n{INTERNAL_LINK.sub(pointed, html)}</body>\n</html>\n"
+
+
 def _chapter(ast_json: str | Callable[[], str], key: str, write: Callable[[str], Entries], cache,
-             set_aside: dict[str, str] | None = None) -> str:
+             set_aside: dict[str, str] | None = None, write_html: Callable[[str], str] | None = None) -> str:
     """The chapter's body, from the cache or written by Pandoc from `ast_json` (or what it gives,
-    made only when Pandoc needs it), with the raw HTML `set_aside` put back in its placeholders."""
+    made only when Pandoc needs it), by its HTML writer where that will do, with the raw HTML
+    `set_aside` put back in its placeholders."""
     def body() -> str:
-        entries = write(ast_json if isinstance(ast_json, str) else ast_json())
-        [name] = [name for name in entries if CHAPTER_FILE.match(name)]
-        text = entries[name].decode("utf-8")
+        source = ast_json if isinstance(ast_json, str) else ast_json()
+        if write_html is not None and html_writer_will_do(source):
+            text = _as_written_alone(write_html(source))
+        else:
+            entries = write(source)
+            [name] = [name for name in entries if CHAPTER_FILE.match(name)]
+            text = entries[name].decode("utf-8")
         for placeholder, html in (set_aside or {}).items():
             text = text.replace(placeholder, html, 1)
         return text[BODY_OPEN.search(text).start():]

@@ -83,6 +83,9 @@ def page_source(book: Book) -> str:
 
 
 PANDOC_ARGS = ["--split-level=1", "--toc-depth=3"]
+HTML_ARGS = ["--section-divs", "--wrap=none"]
+"""The HTML writer's options that make its body the EPUB writer's (which divides sections and
+does not wrap lines)."""
 NICE_BESIDE_PDF = 10
 """How far below the build's processes the EPUB's Pandoc runs beside the PDF (`nice`): the print
 layouts' chain is the build's longest, and Pandoc takes the CPU they leave rather than half a core
@@ -111,8 +114,9 @@ class PandocEpub:
         self.epoch = source_date_epoch(book)
         self.nice = nice
         self.runs = itertools.count()
-        context = repr((code_version(), metadata, self.epoch, PANDOC_ARGS))
-        self.chapters = epub_chapters.Chapters(self.pandoc, context, cache, jobs or worker_count())
+        context = repr((code_version(), metadata, self.epoch, PANDOC_ARGS, HTML_ARGS))
+        self.chapters = epub_chapters.Chapters(self.pandoc, context, cache, jobs or worker_count(),
+                                               write_html=self.pandoc_html)
 
     def __enter__(self) -> "PandocEpub":
         return self
@@ -126,6 +130,10 @@ class PandocEpub:
         pandoc.convert(ast_json, "epub3", from_format="json", outputfile=raw, source_date_epoch=self.epoch,
                        args=[*PANDOC_ARGS, f"--metadata-file={self.meta_file}"], nice=self.nice)
         return read_entries(raw)
+
+    def pandoc_html(self, ast_json: str) -> str:
+        """Pandoc's HTML writer, as its EPUB writer writes a chapter's body (render/epub/chapters.py)."""
+        return pandoc.convert(ast_json, "html5", from_format="json", args=HTML_ARGS, nice=self.nice)
 
     def start(self, chapter_ast: dict) -> None:
         self.chapters.start(chapter_ast)
