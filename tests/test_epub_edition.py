@@ -251,7 +251,8 @@ def test_marker_placement_rules():
 def test_the_cover_drawn_beside_the_book_is_the_one_render_cover_draws(built, tmp_path, monkeypatch):
     """Beside the print edition the cover is laid out in a worker and rasterised from the build's
     process, at a lower priority (`drawn_beside`): the same PNG as `render_cover`'s, kept in the
-    cache as it keeps it, and a missing pdftoppm comes out where the cover is waited for."""
+    cache as it keeps it (and then taken from it, no worker started), and a missing pdftoppm comes
+    out where the cover is waited for."""
     from anthology.cache import Cache
     from anthology.render.epub import cover
     from anthology.workers import InProcess
@@ -259,7 +260,11 @@ def test_the_cover_drawn_beside_the_book_is_the_one_render_cover_draws(built, tm
     cache = Cache(tmp_path)
     drawn = cover.drawn_beside(built.book, cache, InProcess(), nice=10)()
     assert drawn == cover.render_cover(built.book) and drawn.startswith(cover.PNG_SIGNATURE)
-    assert cover.cached_cover(built.book, cache) == drawn
+    class NoWorkers:
+        def submit_ranked(self, *args, **kwargs):
+            raise AssertionError("the cover is in the cache: no worker is needed")
+
+    assert cover.drawn_beside(built.book, cache, NoWorkers())() == drawn
     monkeypatch.setattr(cover.shutil, "which", lambda name: None)
     waiting = cover.drawn_beside(built.book, None, InProcess())
     with pytest.raises(cover.CoverError, match="pdftoppm"):

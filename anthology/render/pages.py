@@ -112,41 +112,61 @@ class PageMark:
         return replace(self, anchor_id=self.first_whole or self.anchor_id, offset=0)
 
 
+def counted_text(document):
+    """The text boxes of a laid-out `weasyprint.Document` (a part of the book) whose text is
+    counted, in the order of the text: (page index, the line box it is on, the box, the anchor
+    that owns its text, that anchor's characters laid out before it). Shared by the page marks
+    below and by the links laid over words after layout (render/pdf/text_links.py)."""
+    from weasyprint.formatting_structure import boxes
+
+    def text_boxes(box, line):
+        # As box.descendants() orders them (a placeholder's box is not entered), with their line.
+        for child in box.children:
+            if isinstance(child, boxes.TextBox):
+                yield line, child
+            elif isinstance(child, boxes.Box):
+                yield from text_boxes(child, child if isinstance(child, boxes.LineBox) else line)
+
+    trees: dict[int, dict] = {}  # a part repaired page by page has pages from several HTML trees
+    seen: dict[str | None, int] = {}  # characters of each anchor laid out so far
+    for index, page in enumerate(document.pages):
+        root = next((c for c in page._page_box.children if c.is_for_root_element), None)
+        if root is None:
+            continue
+        if id(root.element) not in trees:
+            trees[id(root.element)] = parent_map(root.element)
+        parents = trees[id(root.element)]
+        for line, box in text_boxes(root, None):
+            if box.element is None or box.element_tag.endswith(GENERATED):
+                continue
+            length = counted(box.text)
+            if not length:
+                continue
+            anchor = owner(box.element, parents)
+            start = seen.get(anchor, 0)
+            seen[anchor] = start + length
+            yield index, line, box, anchor, start
+
+
 def page_marks(document, anchor_starts: list[dict[str, int]] | None = None) -> list[PageMark]:
     """One PageMark per page of a laid-out `weasyprint.Document` (a part of the book). If given,
     `anchor_starts` gets, per page, every anchor with text on it → its characters before that page."""
-    from weasyprint.formatting_structure import boxes
-
-    pages = [page._page_box for page in document.pages]
-    roots = [next((c for c in page.children if c.is_for_root_element), None) for page in pages]
-    trees: dict[int, dict] = {}  # a part repaired page by page has pages from several HTML trees
-    seen: dict[str, int] = {}  # characters of each anchor laid out so far
-    marks: list[PageMark] = []
-    for root in roots:
-        first, whole = None, None
-        lines: list[str] = []
-        starts: dict[str, int] = {}
-        if root is not None and id(root.element) not in trees:
-            trees[id(root.element)] = parent_map(root.element)
-        parents = trees[id(root.element)] if root is not None else {}
-        for box in (root.descendants() if root is not None else ()):
-            if not isinstance(box, boxes.TextBox) or box.element is None or box.element_tag.endswith(GENERATED):
-                continue
-            if not counted(box.text):
-                continue
-            anchor = owner(box.element, parents)
-            starts.setdefault(anchor, seen.get(anchor, 0))
-            if whole is None and anchor and not seen.get(anchor):
-                whole = anchor
-            if first is None:
-                first = (anchor, seen.get(anchor, 0))
-            if len(lines) < 3:
-                lines.append(box.text.strip())
-            seen[anchor] = seen.get(anchor, 0) + counted(box.text)
-        marks.append(PageMark(*(first or (None, 0)), " ".join(lines)[:60], whole))
-        if anchor_starts is not None:
-            anchor_starts.append(starts)
-    return marks
+    firsts: list[tuple | None] = [None] * len(document.pages)
+    wholes: list[str | None] = [None] * len(document.pages)
+    lines: list[list[str]] = [[] for _ in document.pages]
+    starts: list[dict[str, int]] = [{} for _ in document.pages]
+    for index, _, box, anchor, start in counted_text(document):
+        starts[index].setdefault(anchor, start)
+        if wholes[index] is None and anchor and not start:
+            wholes[index] = anchor
+        if firsts[index] is None:
+            firsts[index] = (anchor, start)
+        if len(lines[index]) < 3:
+            lines[index].append(box.text.strip())
+    if anchor_starts is not None:
+        anchor_starts.extend(starts)
+    return [PageMark(*(first or (None, 0)), " ".join(text)[:60], whole)
+            for first, text, whole in zip(firsts, lines, wholes)]
 
 
 def page_starts(marks: list[PageMark | None]) -> list[PageStart]:

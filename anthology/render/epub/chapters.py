@@ -50,14 +50,14 @@ ALONE = "ch001.xhtml"
 EPUB_WRITER_NODES = re.compile(r'"t":\s?"(?:Note|Image|Math|Cite)"')
 """Nodes the EPUB writer writes otherwise than the HTML writer (a Str cannot hold these quotes
 unescaped: only a node matches)."""
+MEDIA = re.compile(r"\b(?:src|poster|srcset)\s*=|<(?:link|svg|math|object|embed)\b", re.I)
+"""What Pandoc's EPUB writer looks for in raw HTML to put into the package: a block holding any of
+it is left to that writer."""
+LINK = re.compile(r"\bhref\s*=", re.I)
 RAW_HTML = re.compile(r'"t":\s?"Raw(?:Block|Inline)",\s?"c":\s?\["html",\s?"((?:[^"\\]|\\.)*)"\]')
-LINKS_OR_MEDIA = re.compile(r"\b(?:href|src|poster|srcset)\s*=|<(?:link|svg|math|object|embed)\b", re.I)
 
 SET_ASIDE = 10_000
 """The length from which a raw HTML block goes around Pandoc."""
-MEDIA = re.compile(r"\b(?:src|poster|srcset)\s*=|<(?:link|svg|math|object|embed)\b", re.I)
-"""What Pandoc's EPUB writer looks for in raw HTML to put into the package: a block holding any of
-it is left to Pandoc."""
 
 
 def chapters(book_ast: dict) -> list[list[dict]] | None:
@@ -144,8 +144,9 @@ def by_chapter(book_ast: dict, chapters_: Chapters) -> Entries | None:
     holder = {ident: name.rsplit("/", 1)[1] for name, body in zip(files, bodies) for ident in ID.findall(body)}
     for name, body in zip(files, bodies):
         skeleton_file = entries[name].decode("utf-8")
-        head, tag = skeleton_file[:BODY_OPEN.search(skeleton_file).start()], BODY_OPEN.search(skeleton_file).group(0)
-        body = tag + body[BODY_OPEN.match(body).end():]  # the chapter's own, or a plain one (`_chapter`)
+        tag = BODY_OPEN.search(skeleton_file)
+        head = skeleton_file[:tag.start()]
+        body = tag.group(0) + body[BODY_OPEN.match(body).end():]  # the chapter's own, or a plain one (`_chapter`)
         own = set(ID.findall(body))
 
         def pointed(m: re.Match, here: str = name.rsplit("/", 1)[1]) -> str:
@@ -200,7 +201,7 @@ def html_writer_will_do(ast_json: str) -> bool:
     """Whether Pandoc's HTML writer writes this chapter's body as its EPUB writer would (see the
     module's docstring)."""
     return EPUB_WRITER_NODES.search(ast_json) is None and not any(
-        LINKS_OR_MEDIA.search(raw) for raw in RAW_HTML.findall(ast_json))
+        MEDIA.search(raw) or LINK.search(raw) for raw in RAW_HTML.findall(ast_json))
 
 
 def _as_written_alone(html: str) -> str:

@@ -66,10 +66,14 @@ def drawn_beside(book: Book, cache, pool, nice: int = 0) -> Callable[[], bytes]:
     """The cover drawn while the rest of the book is made: laid out in a worker of `pool`, before
     the layouts waiting there (it is short), then rasterised from a thread of this process at
     priority `nice`. Returns what waits for the PNG (raising as `render_cover` would); the PNG is
-    kept in `cache` as `render_cover` keeps it."""
+    kept in `cache` as `render_cover` keeps it, and taken from there if it is: then no worker need
+    be started for it (a worker's start is most of a second of an EPUB-only build)."""
     from ...workers import LAYOUT
 
     html, key = _cover_key(book)
+    found = cache.load("cover", key, is_png) if cache is not None else None
+    if found is not None:
+        return lambda: found
     laid_out = pool.submit_ranked((LAYOUT, -math.inf), cover_pdf, book, html)
     outcome: dict[str, object] = {}
 
@@ -91,12 +95,6 @@ def drawn_beside(book: Book, cache, pool, nice: int = 0) -> Callable[[], bytes]:
         return outcome["png"]
 
     return cover
-
-
-def cached_cover(book: Book, cache) -> bytes | None:
-    """The cover `render_cover` would give, if the cache has it: then no worker need be started
-    for it (a worker's start is most of a second of an EPUB-only build)."""
-    return cache.load("cover", _cover_key(book)[1], is_png) if cache is not None else None
 
 
 def _cover_key(book: Book) -> tuple[str, str]:

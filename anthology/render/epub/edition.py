@@ -26,8 +26,7 @@ from ...progress import Progress
 from ...project import inside_project
 from . import a11y, chapters as epub_chapters, glossary_links, split
 from ... import pandoc
-from .cover import (IMAGE_NAME, CoverError, authors, cached_cover, cover_xhtml, drawn_beside, render_cover,
-                    title_page_xhtml)
+from .cover import IMAGE_NAME, CoverError, authors, cover_xhtml, drawn_beside, render_cover, title_page_xhtml
 from .package import (EPUB_TYPE, OPF, Package, append, element, parse, read_entries, serialize_xhtml,
                            write_entries, x)
 from .. import Finished
@@ -188,8 +187,7 @@ class EpubEdition:
 
     def finish(self, book_ast: dict, staging, print_pages: Callable[[], PrintPages | None]) -> Finished:
         progress = self.progress or Progress(quiet=True)
-        image = cached_cover(self.book, self.cache)
-        cover = drawn_beside(self.book, self.cache, self.pool, self.writer.nice) if image is None else lambda: image
+        cover = drawn_beside(self.book, self.cache, self.pool, self.writer.nice)
         with progress.stage("prepare EPUB"):
             epub_ast = apparatus.for_epub(self.book, book_ast, self.warnings, cache=self.cache, texts=self.texts)
             entries = self.writer.write(epub_ast)

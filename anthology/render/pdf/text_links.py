@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..pages import GENERATED, counted, counted_indexes, owner, parent_map
+from ..pages import counted, counted_indexes, counted_text
 
 TEXT_LINK = "text-link"
 """The class of a link laid out as plain text."""
@@ -48,49 +48,15 @@ def link_text(document, links: list[TextLink]) -> int:
     waiting: dict[str | None, list[TextLink]] = {}
     for link in sorted(links, key=lambda link: link.offset):
         waiting.setdefault(link.anchor, []).append(link)
-    seen: dict[str | None, int] = {}
-    trees: dict[int, dict] = {}
     laid = 0
-    for page in document.pages:
-        root = next((c for c in page._page_box.children if c.is_for_root_element), None)
-        if root is None:
-            continue
-        if id(root.element) not in trees:
-            trees[id(root.element)] = parent_map(root.element)
-        parents = trees[id(root.element)]
-        for line, text_box in _text_boxes(root, boxes):
-            if text_box.element is None or text_box.element_tag.endswith(GENERATED):
-                continue
-            length = counted(text_box.text)
-            if not length:
-                continue
-            anchor = owner(text_box.element, parents)
-            start = seen.get(anchor, 0)
-            seen[anchor] = start + length
-            spans = [(link, max(link.offset, start) - start, min(link.offset + link.length, start + length) - start)
-                     for link in waiting.get(anchor, ()) if link.offset < start + length and link.offset + link.length > start]
-            if spans:
-                page.links.extend(_laid_over(line, text_box, spans, boxes))
-                laid += len(spans)
+    for index, line, text_box, anchor, start in counted_text(document):
+        end = start + counted(text_box.text)
+        spans = [(link, max(link.offset, start) - start, min(link.offset + link.length, end) - start)
+                 for link in waiting.get(anchor, ()) if link.offset < end and link.offset + link.length > start]
+        if spans:
+            document.pages[index].links.extend(_laid_over(line, text_box, spans, boxes))
+            laid += len(spans)
     return laid
-
-
-def _text_boxes(box, boxes):
-    """Every text box under `box` on a line, with its line, in the order of the text."""
-    for child in box.children:
-        if isinstance(child, boxes.LineBox):
-            for inline in _inline_text_boxes(child, boxes):
-                yield child, inline
-        elif isinstance(child, boxes.ParentBox):
-            yield from _text_boxes(child, boxes)
-
-
-def _inline_text_boxes(box, boxes):
-    for child in box.children:
-        if isinstance(child, boxes.TextBox):
-            yield child
-        elif isinstance(child, boxes.InlineBox):
-            yield from _inline_text_boxes(child, boxes)
 
 
 def _laid_over(line, text_box, spans, boxes) -> list[tuple]:
