@@ -361,15 +361,17 @@ def prepare_text_job(book: Book, entry: TextEntry, read: tuple[Document, list[st
     """A text read (unless `read` gives it, from the cache), parsed by Pandoc and marked up by the
     apparatus's text steps: all the work on one text that does not need the others."""
     with working_on(book, entry):
-        # The word frequencies (the glossary's candidate terms need them) load while Pandoc parses.
-        # wordfreq imports ftfy, as the reading does (mojibake): ftfy's modules import each other,
-        # and two threads importing them at once can leave one with a half-made module, so this
-        # thread imports it first.
+        # The word frequencies (the glossary's candidate terms need them) load while Pandoc parses,
+        # and not while the text is read: loading them holds the interpreter a fifth of a second,
+        # which reading a text that needs none would wait for (a reading that needs them loads
+        # them itself). wordfreq imports ftfy, as the reading does (mojibake): ftfy's modules
+        # import each other, and two threads importing them at once can leave one with a
+        # half-made module, so this thread has imported it first.
         import ftfy  # noqa: F401
 
+        document, read_warnings = read if read is not None else read_text_job(book, entry)
         frequencies = threading.Thread(target=load_frequencies, daemon=True)
         frequencies.start()
-        document, read_warnings = read if read is not None else read_text_job(book, entry)
         markdown = text_markdown(book, AssembledText(entry, document))
         tree = parse_text(book, entry, markdown)
         warnings: list[str] = []

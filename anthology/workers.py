@@ -360,6 +360,11 @@ class Alone:
             self._alone.__exit__(exc_type, exc, tb)
         return False
 
+    @property
+    def own_process(self) -> bool:
+        """Whether the job runs in a process of its own, which ends after it."""
+        return self._alone is not None
+
     def run(self, fn, /, *args, **kwargs):
         """`fn(*args, **kwargs)` in the process, which then ends."""
         if self._alone is None:

@@ -102,6 +102,24 @@ def test_without_worker_processes_the_build_runs_in_its_own_process(monkeypatch)
     assert isinstance(failed, concurrent.futures.Future) and isinstance(failed.exception(), ValueError)
 
 
+def test_a_job_alone_says_truly_whether_its_process_ends_after_it():
+    """The join keeps the book it made until its process ends (join._KEPT_TILL_EXIT) only when
+    `own_process` says so: in the build's own process, that would keep every page of the book for
+    the rest of the build."""
+    import os
+
+    from anthology import workers
+
+    alone = workers.Alone(workers.InProcess())
+    assert not alone.own_process and alone.run(os.getpid) == os.getpid()
+    pool = workers.start_pool(2)
+    try:
+        with workers.Alone(pool) as alone:
+            assert alone.own_process and alone.run(os.getpid) != os.getpid()
+    finally:
+        pool.stop()
+
+
 def test_the_workers_start_with_weasyprint_and_the_word_frequencies_loaded_wherever_the_build_runs_from(tmp_path):
     """The workers' fork server loads WeasyPrint and the word frequencies once for all the workers
     (anthology/preload.py), also for a build run from another folder than the tool's: Python 3.11's

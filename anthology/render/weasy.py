@@ -16,10 +16,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import cssselect2
-import weasyprint
 
 from ..errors import ProjectFileError
 from ..project import inside_project, lexically_inside
+from .native_libraries import quick_lookup
+
+with quick_lookup():  # the first import of WeasyPrint, which loads its native libraries
+    import weasyprint
+
 from . import (weasy_columns, weasy_html_parsing, weasy_hyphenation, weasy_page_styles, weasy_pdf_writing,
                weasy_stylesheets)
 from .weasyprint_patch import keep_footnotes_with_their_calls

@@ -281,7 +281,8 @@ class PdfEdition:
         # In a process of its own: joining holds every page of the book in memory (0.5 GB for a book
         # ten times this one's length), which neither this process, holding the book's AST and the
         # EPUB, nor a worker, holding what its layouts left, need add to theirs.
-        edition.pages = self._joining.run(join.join, with_index, target, overlays=overlays, lang=book.language)
+        edition.pages = self._joining.run(join.join, with_index, target, overlays=overlays, lang=book.language,
+                                          process_ends=self._joining.own_process)
         for item in with_index:
             edition.warnings += [w for w in item.part.warnings if w not in edition.warnings]
             edition.footnotes.placements += item.part.footnotes.placements
