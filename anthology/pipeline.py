@@ -427,23 +427,8 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                 jobs[pool.submit_holding((READING, *reading_rank(i)), prepare_text_job, book, book.texts[i],
                                          read[i])] = i
 
-        to_do = [i for i, is_kept in enumerate(kept) if not is_kept]
-        if to_do:
-            start(to_do)
-        if len(to_do) <= 1 and when_idle:
-            when_idle()
-        lost = []  # kept, but unreadable (an older version's): prepared after all
-        for i, is_kept in enumerate(kept):
-            if is_kept:
-                prepared[i] = texts_cache.load("prepared", keys[i][1], PreparedText)
-                if prepared[i] is None:
-                    lost.append(i)
-                elif when_ready:
-                    when_ready(prepared[i].tree, keys[i][1])
-        if lost:
-            start(lost)
-        for job in as_completed(jobs):
-            i = jobs[job]
+        def finished(job) -> None:
+            i = jobs.pop(job)
             try:
                 prepared[i] = job.result()
                 if done is not None:
@@ -456,6 +441,31 @@ def _prepare_texts(book: Book, pool, texts_cache: Cache | None, when_ready=None,
                 if not texts_cache.has("texts", keys[i][0]):
                     texts_cache.store("texts", keys[i][0], (prepared[i].document, prepared[i].read_warnings))
                 texts_cache.store("prepared", keys[i][1], prepared[i])
+
+        to_do = [i for i, is_kept in enumerate(kept) if not is_kept]
+        if to_do:
+            start(to_do)
+        if len(to_do) <= 1:
+            pool.only_layouts()  # no worker reads a text
+            if when_idle:
+                when_idle()
+        if len(to_do) == 1 and any(kept):
+            # One text changed, prepared in this process: its layout is the build's longest chain,
+            # so it is handed on before the texts kept from the cache are loaded and started, which
+            # would hold this process's interpreter while it is prepared (a third of a second).
+            finished(next(iter(jobs)))
+        lost = []  # kept, but unreadable (an older version's): prepared after all
+        for i, is_kept in enumerate(kept):
+            if is_kept:
+                prepared[i] = texts_cache.load("prepared", keys[i][1], PreparedText)
+                if prepared[i] is None:
+                    lost.append(i)
+                elif when_ready:
+                    when_ready(prepared[i].tree, keys[i][1])
+        if lost:
+            start(lost)
+        for job in as_completed(list(jobs)):
+            finished(job)
     return prepared
 
 

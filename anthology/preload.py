@@ -4,7 +4,9 @@ it for itself.
 
 - the build's code, and WeasyPrint with the build's changes to it (0.7 s of CPU a worker);
 - the English word frequencies that the cleaning passes and the glossary look words up in
-  (anthology/prose.py; a third of a second a worker, and the same table in each).
+  (anthology/prose.py; a third of a second a worker, and the same table in each), unless no
+  worker will read a text (`workers.LAYOUTS_ONLY` in the environment: one text changed, read in
+  the build's own process, whose layout waits for the server).
 
 Imported for these effects by the fork server only: the build's own process loads each of these
 when it first needs it.
@@ -39,13 +41,15 @@ signal.signal(signal.SIGINT, _note_interruption)
 try:
     from . import pipeline  # noqa: F401
     from .prose import load_frequencies
+    from .workers import LAYOUTS_ONLY
 
     _step_done()
     from .render import weasy
 
     weasy.install_changes()
     _step_done()
-    load_frequencies()
-    _step_done()
+    if not os.environ.get(LAYOUTS_ONLY):
+        load_frequencies()
+        _step_done()
 finally:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # what the server's workers start with

@@ -40,6 +40,9 @@ from typing import Callable
 
 PRELOAD = ["anthology.preload"]
 """The module the fork server imports before it forks a worker (what it loads: anthology/preload.py)."""
+LAYOUTS_ONLY = "ANTHOLOGY_WORKERS_LAY_OUT_ONLY"
+"""Set in the fork server's environment when no worker will read a text (`Ranked.only_layouts`):
+the server then leaves the word frequencies unloaded (anthology/preload.py)."""
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 """The folder that holds the package: where the fork server imports it from."""
 READING, LAYOUT, LAST = 0, 1, 9
@@ -119,6 +122,9 @@ class InProcess(Executor):
     def release(self, future: Future) -> None:
         """As `Ranked.release`: nothing is held."""
 
+    def only_layouts(self) -> None:
+        """As `Ranked.only_layouts`: there is no server."""
+
     def stop(self) -> None:
         """No more jobs, and a job running in another thread (the print edition's layouts, beside
         the EPUB) is interrupted: Python lets a signal interrupt only the main thread, and a long
@@ -174,11 +180,20 @@ class Ranked(Executor):
         self._holding: set[Future] = set()
         """The jobs whose worker, once they end, waits for `release`."""
         self._server_started = False
+        self._only_layouts = False
 
     @property
     def jobs(self) -> int:
         """How many jobs run at once: one per worker process."""
         return self.slots
+
+    def only_layouts(self) -> None:
+        """No worker will read a text (one text changed, prepared in the build's process): their
+        server, if it has not started, leaves out the word frequencies that reading needs. It is
+        ready a fifth of a second sooner, and after an edit to one text the text's layout waits
+        for it. A worker given a text after all loads them itself (`prepare_text_job`)."""
+        with self._lock:
+            self._only_layouts = not self._server_started
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self.submit_ranked((LAST,), fn, *args, **kwargs)
@@ -222,7 +237,7 @@ class Ranked(Executor):
                     continue
                 try:
                     if not self._server_started:  # a build that needs no worker starts none
-                        _start_server()
+                        _start_server(only_layouts=self._only_layouts)
                         self._server_started = True
                     inner = self.pool.submit(fn, *args, **kwargs)
                 except Exception as exc:  # a broken pool (a worker was killed): fail the job,
@@ -407,23 +422,32 @@ def stopped_on_failure(pool: Executor):
         raise
 
 
-def _start_server() -> None:
+def _start_server(only_layouts: bool = False) -> None:
     """Start the workers' fork server unless it runs, able to import the package wherever the
     build is run from. Python 3.11's server looks for the modules it preloads in the current
     directory only, not on the build's `sys.path`, and skips one it cannot import without a word:
     every worker then loads the build's code and WeasyPrint for itself. So the package's folder is
-    put on the path the server starts with (PYTHONPATH), and only on its."""
+    put on the path the server starts with (PYTHONPATH), and only on its; and `LAYOUTS_ONLY`
+    with `only_layouts`. A server already running (an earlier build of this process) is kept as
+    it is."""
     from multiprocessing import forkserver
 
-    before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), before]))
+    settings = {"PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")])),
+                LAYOUTS_ONLY: "1" if only_layouts else None}
+    before = {name: os.environ.get(name) for name in settings}
+    _set_environment(settings)
     try:
         forkserver.ensure_running()
     finally:
-        if before is None:
-            del os.environ["PYTHONPATH"]
+        _set_environment(before)
+
+
+def _set_environment(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
         else:
-            os.environ["PYTHONPATH"] = before
+            os.environ[name] = value
 
 
 def start_pool(jobs: int | None = None) -> Executor:

@@ -155,6 +155,38 @@ print(wordfreq.get_frequency_dict.cache_info().currsize)
     assert done.stdout.split() == ["0", "True", "1"]
 
 
+def test_a_server_for_layouts_only_leaves_the_word_frequencies_to_a_worker_that_reads(tmp_path):
+    """After an edit to one text (read in the build's own process), no worker reads a text, and the
+    workers' server starts without the word frequencies (`Ranked.only_layouts`), a fifth of a
+    second sooner. A worker given a text after all (one whose cache could not be read) prepares it
+    all the same, loading them itself; and the setting does not stay in the build's environment."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = f"""
+import os, sys
+sys.path.insert(0, {str(root)!r})
+from pathlib import Path
+from anthology import workers
+from anthology.manifest import load_book
+from anthology.pipeline import prepare_text_job
+LOADED = "__import__('wordfreq').get_frequency_dict.cache_info().currsize"
+book = load_book(Path({str(root / "anthology.yml")!r}))
+with workers.start_pool(2) as pool:
+    pool.only_layouts()
+    print(pool.submit(eval, LOADED).result())  # the server left them out
+    print(workers.LAYOUTS_ONLY in os.environ)
+    READ = "(prepare_text_job(book, book.texts[-1]).facts is not None, " + LOADED + ")"
+    read, loaded = pool.submit(eval, READ, dict(book=book, prepare_text_job=prepare_text_job)).result()
+    print(read, loaded)  # the worker that read the text loaded them
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "False", "True", "1"]
+
+
 CROSS_LINKED = """\
 # One {#one}
 
