@@ -375,6 +375,13 @@ class Alone:
             self._alone.__exit__(exc_type, exc, tb)
         return False
 
+    def prepare(self, fn, /, *args) -> None:
+        """`fn(*args)` in the process, now, ahead of the job (which it does not wait for): work the
+        job would do that can be done while the build does other things. Nothing in the build's
+        own process, where it would not run ahead of anything."""
+        if self._alone is not None:
+            self._alone.submit(fn, *args)
+
     @property
     def own_process(self) -> bool:
         """Whether the job runs in a process of its own, which ends after it."""

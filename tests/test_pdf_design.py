@@ -627,6 +627,19 @@ def test_parts_laid_out_alone_join_into_one_book(built, tmp_path):
     assert (1, 3) in links and (5, 7) in links  # contents → text, text → glossary
     assert str(reader.trailer["/Root"]["/Lang"]) == "en"
 
+    # Parts opened ahead in the joining process (join.open_ahead) join into the same book, byte
+    # for byte; a part whose file changed after it was opened ahead is read again.
+    join.open_ahead([item.part.target for item in placed])
+    again = tmp_path / "again.pdf"
+    assert join.join(placed, again, overlays=overlays, lang="en") == 7 and not join._OPENED
+    assert again.read_bytes() == target.read_bytes()
+    join.open_ahead([placed[2].part.target])
+    shutil.copyfile(placed[1].part.target, placed[2].part.target)  # the glossary's file: now the text's 3 pages
+    try:
+        assert join.join(placed, again, lang="en") == 9
+    finally:
+        join._OPENED.clear()
+
 
 def test_proof_sheet(built, tmp_path):
     assert shutil.which("pdftoppm"), "pdftoppm is missing: install poppler-utils (setup.sh does)"

@@ -259,6 +259,8 @@ class PdfEdition:
         for name, ast_json in sections(book, book_ast, skip=set(self.started)):
             self._start_section(name, ast_json)
         order = [task.name for task in front] + section_ids(book_ast)
+        self._joining.prepare(join.open_ahead, [started.part.target for started in self.started.values()
+                                                if started.part is not None and started.part.target is not None])
         index_data = apparatus.collect_index(book, book_ast)  # while the parts are laid out
         # The index prints the pages of the texts only: it is started as soon as they (and what
         # comes before them) are laid out, beside the back matter after them (the glossary).

@@ -70,6 +70,30 @@ def loaded() -> None:
     pikepdf, which the workers' server does not load) ahead of the join (workers.Alone)."""
 
 
+_OPENED: dict[tuple[str, int, int], pikepdf.Pdf] = {}
+"""Parts' PDFs opened ahead of the join (`open_ahead`), by path, size and time of change."""
+
+
+def open_ahead(paths: list[Path]) -> None:
+    """Open the PDFs of the parts already laid out (taken from the cache, after an edit to one
+    text) in the process that will join them, while the others are laid out: opening a part
+    (reading its cross-reference table) is 5 ms, a tenth of the join after that edit. The join
+    opens a file again if it has changed since."""
+    for path in paths:
+        _OPENED[_identity(path)] = pikepdf.open(path)
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    stat = Path(path).stat()
+    return str(path), stat.st_size, stat.st_mtime_ns
+
+
+def _open(path: Path) -> pikepdf.Pdf:
+    """The part's PDF: opened ahead, unless it has changed since, or now."""
+    opened = _OPENED.pop(_identity(path), None)
+    return opened if opened is not None else pikepdf.open(path)
+
+
 def join(placed: list[PlacedPart], target: Path, *, overlays: list[Overlay] = (), lang: str | None = None,
          process_ends: bool = False) -> int:
     """Write the book to `target` from its placed parts (each with its PDF written), with the
@@ -80,7 +104,7 @@ def join(placed: list[PlacedPart], target: Path, *, overlays: list[Overlay] = ()
     for item in placed:
         while len(book.pages) < item.first_folio - 1:
             book.add_blank_page(page_size=(first.width_pt, first.height_pt))
-        source = pikepdf.open(item.part.target)
+        source = _open(item.part.target)
         sources.append((source, len(book.pages)))
         with warnings.catch_warnings():  # its named destinations are resolved below, not copied
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
