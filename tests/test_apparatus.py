@@ -126,6 +126,27 @@ def test_glossary_errors_name_file_line_entry_and_field(tmp_path, entry, message
     assert message in str(error.value)
 
 
+def test_an_apparatus_file_is_parsed_once_for_each_content(tmp_path, monkeypatch):
+    """A build asks for the glossary many times (data._LOADED keeps what was parsed): the same
+    content is not parsed again, a changed one is, and a file in error is refused every time."""
+    from anthology.apparatus import data
+
+    parsed = []
+    parse = data._load_entries
+    monkeypatch.setattr(data, "_load_entries", lambda *args: parsed.append(args[0]) or parse(*args))
+    path = write(tmp_path, "glossary.yml", GLOSSARY)
+    first = glossary.load_glossary(path)
+    assert glossary.load_glossary(path) == first and len(parsed) == 1
+    write(tmp_path, "glossary.yml", GLOSSARY.replace("A rich peasant.", "A peasant who hired labour."))
+    assert [t.definition for t in glossary.load_glossary(path)][-1] == "A peasant who hired labour."
+    assert len(parsed) == 2
+    write(tmp_path, "glossary.yml", GLOSSARY + "  colour: red\n")
+    for _ in range(2):
+        with pytest.raises(ManifestError, match="colour: unknown field"):
+            glossary.load_glossary(path)
+    assert len(parsed) == 4
+
+
 TWO_TEXTS = """\
 # One {#one .text}
 

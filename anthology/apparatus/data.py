@@ -23,8 +23,27 @@ class Field:
     fields: dict | None = None  # for "entries": the fields of each sub-entry
 
 
+_LOADED: dict[tuple[str, bytes, int], tuple[list[dict], dict[int, int]]] = {}
+"""The last files loaded, by path, content and fields: a build asks for the glossary and the index
+again and again (the contents, every text's marking, in each worker, the EPUB, the index's pages),
+and parsing a file's YAML with its line numbers takes 20 ms each time."""
+KEPT_FILES = 8
+
+
 def load_entries(path: Path, fields: dict[str, Field]) -> tuple[list[dict], dict[int, int]]:
-    """The entries of an apparatus file, validated; and each entry's line, by position."""
+    """The entries of an apparatus file, validated; and each entry's line, by position. Loaded
+    once for each content of the file (`_LOADED`): the entries given are shared, for reading only."""
+    key = (str(path), Path(path).read_bytes(), id(fields))
+    if key in _LOADED:
+        return _LOADED[key]
+    loaded = _load_entries(path, fields)
+    if len(_LOADED) >= KEPT_FILES:
+        _LOADED.pop(next(iter(_LOADED)), None)
+    _LOADED[key] = loaded
+    return loaded
+
+
+def _load_entries(path: Path, fields: dict[str, Field]) -> tuple[list[dict], dict[int, int]]:
     name = path.name
     from ..manifest import load_yaml_document
 

@@ -6,14 +6,16 @@ outline, the document's metadata and, when the parts are tagged, one structure t
 Each part was written by WeasyPrint as a document of its own, so its links to its own anchors are
 named destinations, and its links to other parts' anchors are `anthology-anchor:` URIs
 (render/pdf/parts.py); both become explicit destinations into the joined book.
+
+pikepdf is imported by the functions that use it, in the process that joins (workers.Alone): the
+build's own process only places the parts (`place`), and importing pikepdf there took 0.02 s at
+the start of every build, before the first text was read.
 """
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-import pikepdf
 
 from .part_layout import LaidOutPart
 from .parts import CROSS_PART_SCHEME
@@ -66,8 +68,9 @@ the build, while a worker process's end (os._exit) returns all its memory at onc
 
 
 def loaded() -> None:
-    """Nothing: the job that has the process which will join the book load this module (and
-    pikepdf, which the workers' server does not load) ahead of the join (workers.Alone)."""
+    """The job that has the process which will join the book load this module and pikepdf (which
+    the workers' server does not load) ahead of the join (workers.Alone)."""
+    import pikepdf  # noqa: F401
 
 
 _OPENED: dict[tuple[str, int, int], pikepdf.Pdf] = {}
@@ -79,6 +82,8 @@ def open_ahead(paths: list[Path]) -> None:
     text) in the process that will join them, while the others are laid out: opening a part
     (reading its cross-reference table) is 5 ms, a tenth of the join after that edit. The join
     opens a file again if it has changed since."""
+    import pikepdf
+
     for path in paths:
         _OPENED[_identity(path)] = pikepdf.open(path)
 
@@ -90,6 +95,8 @@ def _identity(path: Path) -> tuple[str, int, int]:
 
 def _open(path: Path) -> pikepdf.Pdf:
     """The part's PDF: opened ahead, unless it has changed since, or now."""
+    import pikepdf
+
     opened = _OPENED.pop(_identity(path), None)
     return opened if opened is not None else pikepdf.open(path)
 
@@ -98,6 +105,8 @@ def join(placed: list[PlacedPart], target: Path, *, overlays: list[Overlay] = ()
          process_ends: bool = False) -> int:
     """Write the book to `target` from its placed parts (each with its PDF written), with the
     overlays laid over their pages. Returns the number of pages."""
+    import pikepdf
+
     book = pikepdf.new()
     sources = []
     first = placed[0].part
@@ -134,6 +143,8 @@ def _lay_over(book: pikepdf.Pdf, page: pikepdf.Page, other: pikepdf.Page, name: 
     """Draw `other` (a page of the same size) over `page`, as a form XObject named `name`:
     pikepdf's own add_overlay picks a random name, and the build must be reproducible; and the
     name must differ from page to page, as WeasyPrint's pages share one resource dictionary."""
+    import pikepdf
+
     form = book.copy_foreign(other.as_form_xobject())
     page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(name))
     page.contents_add(b"q\n", prepend=True)
@@ -144,6 +155,8 @@ def _structure(book: pikepdf.Pdf, sources: list[tuple[pikepdf.Pdf, int]]) -> Non
     """One structure tree (tagged PDF) from the parts' trees: their top-level elements, in order,
     under one Document element; their parent trees renumbered one after another, and each page's
     and annotation's key moved with them. Left out unless every part is tagged."""
+    import pikepdf
+
     trees = [source.Root.get("/StructTreeRoot") for source, _ in sources]
     if not trees or any(tree is None for tree in trees):
         return
@@ -179,6 +192,8 @@ def _structure(book: pikepdf.Pdf, sources: list[tuple[pikepdf.Pdf, int]]) -> Non
 
 
 def _destination(pages: list[pikepdf.Object], anchor: tuple[int, float, float]) -> pikepdf.Array:
+    import pikepdf
+
     page, x, y = anchor
     return pikepdf.Array([pages[page], pikepdf.Name.XYZ, x, y, 0])
 
@@ -186,6 +201,8 @@ def _destination(pages: list[pikepdf.Object], anchor: tuple[int, float, float]) 
 def _resolve_links(book: pikepdf.Pdf, anchors: dict[str, tuple[int, float, float]]) -> None:
     """Point every link at its anchor's page: WeasyPrint's named destinations (links within a
     part) and the cross-part URIs. A link whose anchor is nowhere in the book is removed."""
+    import pikepdf
+
     pages = [page.obj for page in book.pages]  # `book.pages[i]` costs a walk of the page tree
     for page in book.pages:
         annots = page.obj.get("/Annots")
@@ -212,6 +229,8 @@ def _resolve_links(book: pikepdf.Pdf, anchors: dict[str, tuple[int, float, float
 
 
 def _outline(book: pikepdf.Pdf, placed: list[PlacedPart]) -> None:
+    import pikepdf
+
     def items(tree, offset: int):
         for label, (page, x, y), children, state in tree:
             item = pikepdf.OutlineItem(label, offset + page, "XYZ", left=x, top=y)
@@ -227,6 +246,8 @@ def _outline(book: pikepdf.Pdf, placed: list[PlacedPart]) -> None:
 def _metadata(book: pikepdf.Pdf, first: pikepdf.Pdf, lang: str | None) -> None:
     """The document information WeasyPrint wrote into the first part (title, authors, keywords,
     dates: all from the book's head), and the book's language."""
+    import pikepdf
+
     book.docinfo = book.copy_foreign(first.docinfo)
     language = lang or first.Root.get("/Lang")
     if language is not None:
